@@ -1,0 +1,67 @@
+# Tashil — common tasks. `make help` lists them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+CONSTRAINTS := requirements/constraints.txt
+STAMP_RUN := $(VENV)/.installed-run
+STAMP_DEV := $(VENV)/.installed-dev
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint format types check messages translations vendor lock clean
+
+help: ## Show this help
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-13s\033[0m %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP_RUN): $(BIN)/python pyproject.toml $(CONSTRAINTS)
+	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e .
+	@touch $@
+
+$(STAMP_DEV): $(STAMP_RUN) pyproject.toml $(CONSTRAINTS)
+	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e '.[dev]'
+	@touch $@
+
+translations: $(STAMP_RUN) ## Compile the fa/en catalogues (pure Python, no gettext needed)
+	$(BIN)/python manage.py compiletranslations
+
+run: $(STAMP_RUN) translations ## Install, migrate, load the demo province and serve on :$(PORT) with the worker
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py load_demo
+	PORT=$(PORT) BIN=$(BIN) ./scripts/serve.sh
+
+test: $(STAMP_DEV) translations ## Run the whole suite (browser tests included)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP_DEV) ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP_DEV) ## Apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+types: $(STAMP_DEV) ## mypy with django-stubs
+	$(BIN)/mypy
+
+check: lint types test ## Everything CI runs on one database
+
+messages: $(STAMP_DEV) ## Extract strings into the .po catalogues (needs GNU gettext: apt install gettext)
+	$(BIN)/python manage.py makemessages --locale fa --locale en --ignore '.venv/*' --ignore 'var/*' --no-obsolete
+	$(BIN)/python manage.py makemessages --domain djangojs --locale fa --locale en --ignore '.venv/*' --ignore 'var/*' --ignore 'tashil/static/vendor/*' --no-obsolete
+
+vendor: ## Refresh vendored front-end files from npm (versions in scripts/vendor_static.sh)
+	./scripts/vendor_static.sh
+
+lock: $(BIN)/python ## Re-pin every dependency into requirements/constraints.txt
+	$(BIN)/pip install --quiet -e '.[dev]'
+	{ echo "# Exact versions of every Python package Tashil installs (runtime and dev)."; \
+	  echo "# Regenerate after changing pyproject.toml: make lock"; \
+	  $(BIN)/pip freeze --exclude-editable | grep -v '^tashil'; } > $(CONSTRAINTS)
+
+clean: ## Remove the venv and everything under var/ (the demo database included)
+	rm -rf $(VENV) var

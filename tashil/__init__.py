@@ -1,0 +1,1 @@
+"""Tashil: the Production Facilitation Headquarters platform."""

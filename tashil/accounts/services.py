@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from tashil.accounts.access import forget_scopes
+from tashil.accounts.models import AccountEvent, RoleAssignment, User
+from tashil.accounts.roles import ROLE_SCOPE, Role, ScopeKind
+from tashil.agencies.models import Agency
+from tashil.geo.models import County, Province
+from tashil.registry.models import Company
+
+PROFILE_FIELDS = ("first_name", "last_name", "email", "phone", "national_code")
+
+
+def _event(*, actor: User | None, user: User, kind: str, data: dict[str, Any] | None = None) -> None:
+    AccountEvent.objects.create(actor=actor, user=user, kind=kind, data=data or {})
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    password: str | None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+) -> User:
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    _event(actor=actor, user=user, kind=AccountEvent.Kind.CREATED)
+    return user
+
+
+@transaction.atomic
+def user_update_profile(*, actor: User, user: User, **changes: Any) -> User:
+    """Update the profile fields; records the names (not values) of what changed."""
+    unknown = set(changes) - set(PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"not profile fields: {sorted(unknown)}")
+    changed = [name for name, value in changes.items() if getattr(user, name) != value]
+    if not changed:
+        return user
+    for name in changed:
+        setattr(user, name, changes[name])
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=changed)
+    _event(actor=actor, user=user, kind=AccountEvent.Kind.PROFILE_UPDATED, data={"fields": changed})
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, actor: User | None, user: User, password: str, via_reset: bool) -> User:
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    kind = AccountEvent.Kind.PASSWORD_RESET if via_reset else AccountEvent.Kind.PASSWORD_CHANGED
+    _event(actor=actor, user=user, kind=kind)
+    return user
+
+
+def _scope_fields(
+    role: str,
+    province: Province | None,
+    county: County | None,
+    agency: Agency | None,
+    company: Company | None,
+) -> dict[str, Any]:
+    kind = ROLE_SCOPE[role]
+    given = {"county": county, "agency": agency, "company": company}
+    extra = [name for name, value in given.items() if value is not None and name != kind]
+    if extra or (kind == ScopeKind.GLOBAL and province is not None):
+        raise ValidationError(
+            _("This role is not scoped by %(fields)s.") % {"fields": ", ".join(extra)},
+            code="role_scope_extra",
+        )
+    if kind == ScopeKind.GLOBAL:
+        return {}
+    if kind == ScopeKind.PROVINCE:
+        if province is None:
+            raise ValidationError(_("Choose the province of this role."), code="role_scope")
+        return {"province": province}
+    scope_object = given[kind]
+    if scope_object is None:
+        messages = {
+            ScopeKind.COUNTY: _("Choose the county of this role."),
+            ScopeKind.AGENCY: _("Choose the agency of this role."),
+            ScopeKind.COMPANY: _("Choose the company of this role."),
+        }
+        raise ValidationError(messages[ScopeKind(kind)], code="role_scope")
+    # The province is always the scope object's own: it cannot be chosen separately.
+    return {kind: scope_object, "province_id": scope_object.province_id}
+
+
+@transaction.atomic
+def role_grant(
+    *,
+    actor: User | None,
+    user: User,
+    role: str,
+    province: Province | None = None,
+    county: County | None = None,
+    agency: Agency | None = None,
+    company: Company | None = None,
+) -> RoleAssignment:
+    """Give `user` a role in a scope; granting a role the user already holds changes nothing."""
+    role = Role(role)
+    fields = _scope_fields(role, province, county, agency, company)
+    # Lock the user row so two administrators granting at once cannot race the unique check.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    assignment, created = RoleAssignment.objects.get_or_create(
+        user=user, role=role, **fields, defaults={"granted_by": actor}
+    )
+    if created:
+        _event(
+            actor=actor,
+            user=user,
+            kind=AccountEvent.Kind.ROLE_GRANTED,
+            data={"role": role.value, "scope": str(assignment)},
+        )
+        forget_scopes(user)
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, actor: User | None, assignment: RoleAssignment) -> None:
+    user = assignment.user
+    data = {"role": assignment.role, "scope": str(assignment)}
+    assignment.delete()
+    _event(actor=actor, user=user, kind=AccountEvent.Kind.ROLE_REVOKED, data=data)
+    forget_scopes(user)

@@ -1,0 +1,91 @@
+"""Form fields shared by every app: Jalali dates and Iranian identifiers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from tashil.core import identifiers
+from tashil.core.jalali import JalaliDateError, jalali_input_value, parse_jalali_date
+from tashil.core.text import to_ascii_digits
+
+
+class JalaliDateInput(forms.TextInput):
+    """A text input wired to the vendored Jalali date picker (data-jdp)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        base = {
+            "data-jdp": "",
+            "autocomplete": "off",
+            "inputmode": "numeric",
+            "placeholder": "۱۴۰۴/۰۹/۲۴",
+            "dir": "ltr",
+        }
+        super().__init__(attrs={**base, **(attrs or {})})
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, dt.date):
+            return jalali_input_value(value)
+        return super().format_value(value)
+
+
+class JalaliDateField(forms.Field):
+    """Accepts a Jalali date in any digit script and cleans to a Gregorian `date`."""
+
+    widget = JalaliDateInput
+
+    def to_python(self, value: Any) -> dt.date | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return parse_jalali_date(str(value))
+        except JalaliDateError as exc:
+            raise ValidationError(exc.message, code=exc.code) from None
+
+
+class DigitsIntegerField(forms.IntegerField):
+    """An integer typed in Persian, Arabic-Indic or ASCII digits (with ٬ or , separators)."""
+
+    def to_python(self, value: Any) -> int | None:
+        if isinstance(value, str):
+            value = to_ascii_digits(value).replace("\u066c", "").replace(",", "").strip()
+        return super().to_python(value)
+
+
+class _NormalizingField(forms.CharField):
+    normalize: Any = staticmethod(lambda value: value)
+
+    def clean(self, value: Any) -> str:
+        value = super().clean(value)
+        if value in self.empty_values:
+            return ""
+        return self.normalize(value)
+
+
+class NationalIdField(_NormalizingField):
+    normalize = staticmethod(identifiers.normalize_national_id)
+    default_error_messages = {"required": _("Enter the national ID.")}
+
+
+class NationalCodeField(_NormalizingField):
+    normalize = staticmethod(identifiers.normalize_national_code)
+
+
+class EconomicCodeField(_NormalizingField):
+    normalize = staticmethod(identifiers.normalize_economic_code)
+
+
+class WorkingDaysForm(forms.Form):
+    start = JalaliDateField(label=_("From date"))
+    days = DigitsIntegerField(
+        label=_("Working days"),
+        min_value=0,
+        max_value=365,
+        error_messages={"invalid": _("Enter a whole number of days.")},
+    )

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from tashil.accounts.access import scopes_of
+from tashil.agencies.models import Agency
+from tashil.cases.models import Category
+from tashil.core import selectors
+from tashil.core.forms import WorkingDaysForm
+from tashil.core.http import is_htmx
+from tashil.core.models import WorkerHeartbeat
+from tashil.geo.models import County, IndustrialEstate
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    provinces = selectors.provinces_for_user(request.user)
+    assignments = request.user.role_assignments.select_related(
+        "province", "county", "agency", "company"
+    )
+    return render(
+        request,
+        "core/home.html",
+        {"assignments": assignments, "provinces": provinces, "scopes": scopes_of(request.user)},
+    )
+
+
+@login_required
+def reference(request: HttpRequest) -> HttpResponse:
+    """Who is who in a province: counties, industrial estates, agencies, and which agency
+    handles each obstacle category by default."""
+    provinces = selectors.provinces_for_user(request.user)
+    if not provinces:
+        raise Http404
+    code = request.GET.get("province")
+    province = next((p for p in provinces if p.code == code), provinces[0])
+    categories = Category.objects.prefetch_related("default_agencies__agency").order_by("order")
+    defaults = {
+        d.category_id: d.agency
+        for c in categories
+        for d in c.default_agencies.all()
+        if d.province_id == province.pk
+    }
+    return render(
+        request,
+        "core/reference.html",
+        {
+            "province": province,
+            "provinces": provinces,
+            "counties": County.objects.filter(province=province),
+            "estates": IndustrialEstate.objects.filter(province=province).select_related("county"),
+            "agencies": Agency.objects.filter(province=province, is_active=True),
+            "categories": [(c, defaults.get(c.pk)) for c in categories],
+        },
+    )
+
+
+@login_required
+def working_days(request: HttpRequest) -> HttpResponse:
+    """The business calendar: N working days from a date, and the holidays ahead."""
+    calendar = selectors.work_calendar()
+    form = WorkingDaysForm(request.GET or None)
+    result = None
+    if form.is_valid():
+        result = calendar.add_working_days(form.cleaned_data["start"], form.cleaned_data["days"])
+    today = timezone.localdate()
+    template = "core/_working_days_result.html" if is_htmx(request) else "core/working_days.html"
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "result": result,
+            "holidays": selectors.upcoming_holidays(start=today),
+        },
+    )
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database answers, 503 when it does not. The worker's last heartbeat is
+    reported but does not fail the check: the web can serve while the worker restarts."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        heartbeat = WorkerHeartbeat.objects.filter(name="huey").values_list("beat_at", flat=True)
+        beat = heartbeat.first()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse(
+        {
+            "status": "ok",
+            "database": "ok",
+            "worker_last_seen": beat.isoformat() if beat else None,
+        }
+    )

@@ -1,0 +1,111 @@
+"""The demo province (DOMAIN.md §9): Qazvin with invented companies and one user per role.
+
+Every function here is idempotent: `make run` calls it on every start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tashil.accounts import services as account_services
+from tashil.accounts.models import User
+from tashil.accounts.roles import Role
+from tashil.agencies.models import Agency
+from tashil.core.identifiers import national_id_check_digit
+from tashil.geo.models import County, IndustrialEstate, Province
+from tashil.registry.models import Company
+from tashil.registry.services import company_create
+
+DEMO_PASSWORD = "Tashil@1404"
+QAZVIN = "26"
+
+
+@dataclass(frozen=True)
+class DemoCompany:
+    key: str  # the first ten digits of its (invented) national ID
+    name: str
+    county_code: str
+    estate: str | None
+
+
+COMPANIES = (
+    DemoCompany("1038028479", "شرکت بهداشتی آرایشی گلسار کاسپین", "2603", "کاسپین"),
+    DemoCompany("1400512345", "شرکت دانش‌بنیان پویش فناوران البرز", "2605", "البرز"),
+    DemoCompany("1400698765", "شرکت صنایع شوینده سپید لیا", "2603", "لیا"),
+)
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    first_name: str
+    last_name: str
+    role: Role
+    scope: str  # province code, county code, agency code or company key, by the role's scope
+
+
+USERS = (
+    DemoUser("admin", "مدیر", "سامانه", Role.ADMINISTRATOR, ""),
+    DemoUser("dabir", "مریم", "احمدی", Role.SECRETARIAT, QAZVIN),
+    DemoUser("karshenas", "رضا", "کریمی", Role.EXPERT, QAZVIN),
+    DemoUser("maliat", "علی", "رستمی", Role.AGENCY_OFFICER, "tax"),
+    DemoUser("maliat_modir", "حسین", "نادری", Role.AGENCY_HEAD, "tax"),
+    DemoUser("golsar", "سارا", "محمدی", Role.COMPANY_REP, "1038028479"),
+    DemoUser("takestan", "مهدی", "قاسمی", Role.COUNTY_SECRETARIAT, "2602"),
+    DemoUser("ostandar", "دفتر", "استاندار", Role.EXECUTIVE, QAZVIN),
+)
+
+
+def load_companies() -> dict[str, Company]:
+    companies = {}
+    for demo in COMPANIES:
+        national_id = demo.key + national_id_check_digit(demo.key)
+        company = Company.objects.filter(national_id=national_id).first()
+        if company is None:
+            county = County.objects.get(code=demo.county_code)
+            estate = (
+                IndustrialEstate.objects.get(province=county.province, name=demo.estate)
+                if demo.estate
+                else None
+            )
+            company = company_create(
+                actor=None,
+                national_id=national_id,
+                legal_name=demo.name,
+                county=county,
+                estate=estate,
+            )
+        companies[demo.key] = company
+    return companies
+
+
+def load_users(companies: dict[str, Company]) -> list[DemoUser]:
+    for demo in USERS:
+        user = User.objects.filter(username=demo.username).first()
+        if user is None:
+            user = account_services.user_create(
+                actor=None,
+                username=demo.username,
+                password=DEMO_PASSWORD,
+                first_name=demo.first_name,
+                last_name=demo.last_name,
+                email=f"{demo.username}@demo.tashil.local",
+            )
+        else:
+            # The printed credentials must work even if someone changed the password in the demo.
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        if demo.role == Role.ADMINISTRATOR and not user.is_superuser:
+            user.is_staff = user.is_superuser = True
+            user.save(update_fields=["is_staff", "is_superuser"])
+        scope: dict[str, object] = {}
+        if demo.role in (Role.SECRETARIAT, Role.EXPERT, Role.EXECUTIVE):
+            scope["province"] = Province.objects.get(code=demo.scope)
+        elif demo.role == Role.COUNTY_SECRETARIAT:
+            scope["county"] = County.objects.get(code=demo.scope)
+        elif demo.role in (Role.AGENCY_OFFICER, Role.AGENCY_HEAD):
+            scope["agency"] = Agency.objects.get(province__code=QAZVIN, code=demo.scope)
+        elif demo.role == Role.COMPANY_REP:
+            scope["company"] = companies[demo.scope]
+        account_services.role_grant(actor=None, user=user, role=demo.role, **scope)  # type: ignore[arg-type]
+    return list(USERS)

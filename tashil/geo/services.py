@@ -1,0 +1,57 @@
+"""Loading the country's divisions and a province's industrial estates.
+
+Loaders are idempotent: they update rows matched by their stable code or name, so running them
+again (every `make run` does) changes nothing and duplicates nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from django.db import transaction
+
+from tashil.geo.models import County, EstateKind, IndustrialEstate, Province
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@transaction.atomic
+def divisions_load(*, directory: Path = DATA_DIR / "iran-divisions") -> tuple[int, int]:
+    """Provinces and counties from the iran-divisions CSVs (MIT, see LICENSE beside them)."""
+    code_by_row_id: dict[str, str] = {}
+    for row in read_csv(directory / "provinces.csv"):
+        Province.objects.update_or_create(code=row["code"], defaults={"name": row["name"]})
+        code_by_row_id[row["id"]] = row["code"]
+    provinces = {p.code: p for p in Province.objects.all()}
+    counties = 0
+    for row in read_csv(directory / "counties.csv"):
+        province = provinces[code_by_row_id[row["province_id"]]]
+        County.objects.update_or_create(
+            code=row["code"], defaults={"name": row["name"], "province": province}
+        )
+        counties += 1
+    return len(provinces), counties
+
+
+@transaction.atomic
+def estates_load(*, province: Province, rows: Iterable[Mapping[str, str]]) -> int:
+    counties = {c.code: c for c in County.objects.filter(province=province)}
+    count = 0
+    for row in rows:
+        IndustrialEstate.objects.update_or_create(
+            province=province,
+            name=row["name"],
+            defaults={
+                "kind": EstateKind(row["kind"]),
+                "county": counties.get(row.get("county_code") or ""),
+            },
+        )
+        count += 1
+    return count
