@@ -35,6 +35,7 @@ run: $(STAMP_RUN) translations ## Install, migrate, load the demo province and s
 	PORT=$(PORT) BIN=$(BIN) ./scripts/serve.sh
 
 test: $(STAMP_DEV) translations ## Run the whole suite (browser tests included)
+	@[ -x "$${TASHIL_CHROMIUM:-/usr/bin/chromium}" ] || { echo "Browser tests need Debian's Chromium: apt-get install chromium"; exit 1; }
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP_DEV) ## ruff lint and format check

@@ -17,6 +17,15 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _unhashed_static_files(settings: Any) -> None:
+    # The manifest storage needs `collectstatic` first; tests serve files from the source tree.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
 def _isolated_email(settings: Any) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
@@ -37,3 +46,110 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
             "--disable-sync",
         ],
     }
+
+
+# --- The cast (reused by every app's tests) ----------------------------------------------------
+# Qazvin province with two counties; the tax agency (to which cases will be referred) and the
+# customs agency (which has nothing to do with them); company A and company B; and one user per
+# role: "secretariat", "officer" of tax, "other_officer" of customs, "owner" of company A,
+# "other_owner" of company B, "executive", "county_secretary" of the first county, "admin".
+
+PASSWORD = "correct horse battery"  # noqa: S105 - test users only
+
+
+@pytest.fixture
+def province(db: Any) -> Any:
+    from tashil.factories import ProvinceFactory
+
+    return ProvinceFactory()
+
+
+@pytest.fixture
+def county(province: Any) -> Any:
+    from tashil.factories import CountyFactory
+
+    return CountyFactory(province=province, code="2603", name="قزوین")
+
+
+@pytest.fixture
+def other_county(province: Any) -> Any:
+    from tashil.factories import CountyFactory
+
+    return CountyFactory(province=province, code="2602", name="تاکستان")
+
+
+@pytest.fixture
+def tax_agency(province: Any) -> Any:
+    from tashil.factories import AgencyFactory
+
+    return AgencyFactory(province=province, code="tax", name="اداره کل امور مالیاتی")
+
+
+@pytest.fixture
+def customs_agency(province: Any) -> Any:
+    from tashil.factories import AgencyFactory
+
+    return AgencyFactory(province=province, code="customs", name="گمرک قزوین")
+
+
+@pytest.fixture
+def company(county: Any) -> Any:
+    from tashil.factories import CompanyFactory
+
+    return CompanyFactory(county=county, legal_name="شرکت گلسار کاسپین")
+
+
+@pytest.fixture
+def other_company(other_county: Any) -> Any:
+    from tashil.factories import CompanyFactory
+
+    return CompanyFactory(county=other_county, legal_name="شرکت سپید لیا")
+
+
+def _user_with_role(username: str, role: str, **scope: Any) -> Any:
+    from tashil.accounts.services import role_grant
+    from tashil.factories import UserFactory
+
+    user = UserFactory(username=username, password=PASSWORD)
+    role_grant(actor=None, user=user, role=role, **scope)
+    return user
+
+
+@pytest.fixture
+def secretariat(province: Any) -> Any:
+    return _user_with_role("secretariat", "secretariat", province=province)
+
+
+@pytest.fixture
+def executive(province: Any) -> Any:
+    return _user_with_role("executive", "executive", province=province)
+
+
+@pytest.fixture
+def officer(tax_agency: Any) -> Any:
+    return _user_with_role("officer", "agency_officer", agency=tax_agency)
+
+
+@pytest.fixture
+def other_officer(customs_agency: Any) -> Any:
+    return _user_with_role("other_officer", "agency_officer", agency=customs_agency)
+
+
+@pytest.fixture
+def owner(company: Any) -> Any:
+    return _user_with_role("owner", "company_rep", company=company)
+
+
+@pytest.fixture
+def other_owner(other_company: Any) -> Any:
+    return _user_with_role("other_owner", "company_rep", company=other_company)
+
+
+@pytest.fixture
+def county_secretary(county: Any) -> Any:
+    return _user_with_role("county_secretary", "county_secretariat", county=county)
+
+
+@pytest.fixture
+def admin_user(db: Any) -> Any:
+    return _user_with_role("admin", "administrator")

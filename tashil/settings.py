@@ -170,6 +170,8 @@ TASHIL_WEEKEND_DAYS = frozenset(int(day) for day in env_list("TASHIL_WEEKEND_DAY
 # --- Static files and uploads ---------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# WhiteNoise warns about a missing root on every start before the first collectstatic.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "tashil" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -30,7 +30,7 @@ class UserAdmin(DjangoUserAdmin):
     inlines = [RoleAssignmentInline]
     list_display = ("username", "first_name", "last_name", "email", "is_active", "is_staff")
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (None, {"fields": ("national_code", "phone")}),
     )
 
@@ -48,7 +48,9 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
         # A role is granted or revoked, never edited in place: the log must say what happened.
         return obj is None and super().has_change_permission(request, obj)
 
-    def save_model(self, request: HttpRequest, obj: RoleAssignment, form: Any, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: RoleAssignment, form: Any, change: bool
+    ) -> None:
         granted = services.role_grant(
             actor=request.user,  # type: ignore[arg-type]
             user=obj.user,

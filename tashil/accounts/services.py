@@ -16,7 +16,9 @@ from tashil.registry.models import Company
 PROFILE_FIELDS = ("first_name", "last_name", "email", "phone", "national_code")
 
 
-def _event(*, actor: User | None, user: User, kind: str, data: dict[str, Any] | None = None) -> None:
+def _event(
+    *, actor: User | None, user: User, kind: str, data: dict[str, Any] | None = None
+) -> None:
     AccountEvent.objects.create(actor=actor, user=user, kind=kind, data=data or {})
 
 

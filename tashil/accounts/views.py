@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 
 from tashil.accounts import services
 from tashil.accounts.forms import ProfileForm, ServicePasswordChangeForm, ServiceSetPasswordForm
+from tashil.core.http import AuthenticatedRequest
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedRequest) -> HttpResponse:
     form = ProfileForm.for_user(request.user, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.user_update_profile(actor=request.user, user=request.user, **form.cleaned_data)

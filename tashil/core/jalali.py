@@ -1,7 +1,7 @@
 """Jalali (Solar Hijri) dates for presentation.
 
 The database stores Gregorian dates and aware datetimes; only forms and pages speak Jalali. Parsing
-is strict: 1404/12/30 does not exist (1404 is not a leap year) and must be rejected, not rolled over.
+is strict: 1404/12/30 does not exist (1404 is not a leap year) and is rejected, not rolled over.
 """
 
 from __future__ import annotations

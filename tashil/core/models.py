@@ -14,14 +14,14 @@ class LocalizedName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.display_name
+
     @property
     def display_name(self) -> str:
         from tashil.core.jalali import is_persian_ui
 
         return self.name if is_persian_ui() or not self.name_en else self.name_en
-
-    def __str__(self) -> str:
-        return self.display_name
 
 
 class RecurringHoliday(LocalizedName):
@@ -77,4 +77,3 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.beat_at}"
-

@@ -5,8 +5,8 @@ import datetime as dt
 from django.conf import settings
 
 from tashil.core.models import Holiday, RecurringHoliday
-from tashil.geo.models import Province
 from tashil.core.workdays import WorkCalendar, jalali_occurrences
+from tashil.geo.models import Province
 
 
 def _holidays_in_year(year: int) -> frozenset[dt.date]:
@@ -37,7 +37,8 @@ def upcoming_holidays(*, start: dt.date, days: int = 120) -> list[tuple[dt.date,
     """Holidays (dated and recurring) from `start` for `days` days, in date order."""
     end = start + dt.timedelta(days=days)
     found = {
-        holiday.date: holiday.display_name for holiday in Holiday.objects.filter(date__range=(start, end))
+        holiday.date: holiday.display_name
+        for holiday in Holiday.objects.filter(date__range=(start, end))
     }
     for holiday in RecurringHoliday.objects.all():
         for year in range(start.year, end.year + 1):

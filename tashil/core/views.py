@@ -13,13 +13,13 @@ from tashil.agencies.models import Agency
 from tashil.cases.models import Category
 from tashil.core import selectors
 from tashil.core.forms import WorkingDaysForm
-from tashil.core.http import is_htmx
+from tashil.core.http import AuthenticatedRequest, is_htmx
 from tashil.core.models import WorkerHeartbeat
 from tashil.geo.models import County, IndustrialEstate
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     provinces = selectors.provinces_for_user(request.user)
     assignments = request.user.role_assignments.select_related(
         "province", "county", "agency", "company"

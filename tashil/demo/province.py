@@ -16,7 +16,7 @@ from tashil.geo.models import County, IndustrialEstate, Province
 from tashil.registry.models import Company
 from tashil.registry.services import company_create
 
-DEMO_PASSWORD = "Tashil@1404"
+DEMO_PASSWORD = "Tashil@1404"  # noqa: S105 - the demo's published password
 QAZVIN = "26"
 
 

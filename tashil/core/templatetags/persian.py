@@ -1,9 +1,9 @@
 """Template filters for Persian presentation; loaded as builtins in every template.
 
-    {{ case.created_at|jdate }}       ۱۴۰۴/۰۹/۲۴ ۱۴:۳۰
-    {{ meeting.date|jdate:"long" }}   ۲۴ آذر ۱۴۰۴
-    {{ total|num }}                   ۱٬۲۳۴٬۵۶۷ (1,234,567 in English)
-    {{ session_number|digits }}       ۲۲۷
+{{ case.created_at|jdate }}       ۱۴۰۴/۰۹/۲۴ ۱۴:۳۰
+{{ meeting.date|jdate:"long" }}   ۲۴ آذر ۱۴۰۴
+{{ total|num }}                   ۱٬۲۳۴٬۵۶۷ (1,234,567 in English)
+{{ session_number|digits }}       ۲۲۷
 """
 
 from __future__ import annotations

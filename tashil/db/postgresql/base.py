@@ -16,7 +16,10 @@ from django.db.backends.postgresql.creation import DatabaseCreation as BaseCreat
 
 class DatabaseCreation(BaseCreation):
     def _get_database_create_suffix(self, encoding: Any = None, template: Any = None) -> str:
-        suffix = super()._get_database_create_suffix(encoding=encoding, template=template)
+        # A private hook of Django's, absent from django-stubs.
+        suffix = super()._get_database_create_suffix(  # type: ignore[misc]
+            encoding=encoding, template=template
+        )
         return f"{suffix} LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
 
 

@@ -18,6 +18,6 @@ class Command(BaseCommand):
             companies = load_companies()
             users = load_users(companies)
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS("Demo accounts (password for all: %s)" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD})"))
         for user in users:
             self.stdout.write(f"  {user.username:<14} {user.role.label}")
