@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
@@ -35,8 +36,29 @@ class UserAdmin(DjangoUserAdmin):
     )
 
 
+class RoleAssignmentForm(forms.ModelForm):
+    class Meta:
+        model = RoleAssignment
+        fields = ("user", "role", "province", "county", "agency", "company")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors or "role" not in data:
+            return data
+        # The same rules as the service, so the form shows them as errors instead of a crash;
+        # the province of a county/agency/company role is that object's own.
+        scope = services.role_scope_fields(
+            data["role"], data.get("province"), data.get("county"), data.get("agency"),
+            data.get("company"),
+        )  # fmt: skip
+        if "province_id" in scope:
+            data["province"] = data[next(k for k in scope if k != "province_id")].province
+        return data
+
+
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(admin.ModelAdmin):
+    form = RoleAssignmentForm
     list_display = ("user", "role", "province", "county", "agency", "company", "granted_at")
     list_filter = ("role", "province")
     search_fields = ("user__username", "user__first_name", "user__last_name")

@@ -69,7 +69,7 @@ def user_set_password(*, actor: User | None, user: User, password: str, via_rese
     return user
 
 
-def _scope_fields(
+def role_scope_fields(
     role: str,
     province: Province | None,
     county: County | None,
@@ -115,12 +115,16 @@ def role_grant(
 ) -> RoleAssignment:
     """Give `user` a role in a scope; granting a role the user already holds changes nothing."""
     role = Role(role)
-    fields = _scope_fields(role, province, county, agency, company)
+    fields = role_scope_fields(role, province, county, agency, company)
     # Lock the user row so two administrators granting at once cannot race the unique check.
     User.objects.select_for_update().filter(pk=user.pk).first()
     assignment, created = RoleAssignment.objects.get_or_create(
         user=user, role=role, **fields, defaults={"granted_by": actor}
     )
+    if created and role == Role.ADMINISTRATOR:
+        # Administrators work in the Django admin, which reads these two flags.
+        user.is_staff = user.is_superuser = True
+        user.save(update_fields=["is_staff", "is_superuser"])
     if created:
         _event(
             actor=actor,
@@ -137,5 +141,8 @@ def role_revoke(*, actor: User | None, assignment: RoleAssignment) -> None:
     user = assignment.user
     data = {"role": assignment.role, "scope": str(assignment)}
     assignment.delete()
+    if assignment.role == Role.ADMINISTRATOR:
+        user.is_staff = user.is_superuser = False
+        user.save(update_fields=["is_staff", "is_superuser"])
     _event(actor=actor, user=user, kind=AccountEvent.Kind.ROLE_REVOKED, data=data)
     forget_scopes(user)

@@ -95,9 +95,6 @@ def load_users(companies: dict[str, Company]) -> list[DemoUser]:
             # The printed credentials must work even if someone changed the password in the demo.
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-        if demo.role == Role.ADMINISTRATOR and not user.is_superuser:
-            user.is_staff = user.is_superuser = True
-            user.save(update_fields=["is_staff", "is_superuser"])
         scope: dict[str, object] = {}
         if demo.role in (Role.SECRETARIAT, Role.EXPERT, Role.EXECUTIVE):
             scope["province"] = Province.objects.get(code=demo.scope)

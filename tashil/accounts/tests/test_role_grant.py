@@ -9,6 +9,8 @@ from tashil.accounts.models import AccountEvent, RoleAssignment
 from tashil.accounts.services import role_grant, role_revoke
 from tashil.factories import UserFactory
 
+pytestmark = pytest.mark.django_db
+
 
 def test_granting_a_role_records_who_granted_it(admin_user, tax_agency):
     user = UserFactory()
@@ -86,3 +88,30 @@ def test_revoking_a_role_removes_it_and_records_the_event(admin_user, officer):
     assert not has_role(officer, "agency_officer")
     event = AccountEvent.objects.get(user=officer, kind="role_revoked")
     assert event.actor == admin_user
+
+
+def test_an_administrator_can_use_the_django_admin_until_the_role_is_revoked(client):
+    user = UserFactory(password="correct horse battery")
+    assignment = role_grant(actor=None, user=user, role="administrator")
+    client.force_login(user)
+    assert client.get("/admin/accounts/user/").status_code == 200
+
+    role_revoke(actor=None, assignment=assignment)
+
+    user.refresh_from_db()
+    assert not user.is_staff and not user.is_superuser
+    assert client.get("/admin/accounts/user/").status_code == 302  # back to the admin login
+
+
+def test_the_django_admin_grants_roles_through_the_service(client, admin_user, tax_agency):
+    user = UserFactory()
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/accounts/roleassignment/add/",
+        {"user": user.pk, "role": "agency_officer", "agency": tax_agency.pk},
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assignment = RoleAssignment.objects.get(user=user)
+    assert assignment.province_id == tax_agency.province_id
+    assert AccountEvent.objects.get(user=user, kind="role_granted").actor == admin_user

@@ -16,4 +16,3 @@ def test_a_postgres_database_is_created_with_a_utf8_locale():
             "WHERE datname = current_database()"
         )
         assert cursor.fetchone() == ("UTF8", "C.UTF-8", "C.UTF-8")
-
