@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 
 class LanguageMiddleware:
@@ -26,4 +27,6 @@ class LanguageMiddleware:
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        # The same URL answers in two languages, chosen by a cookie: caches must keep both.
+        patch_vary_headers(response, ("Cookie",))
         return response

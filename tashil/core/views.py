@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from tashil.accounts.access import scopes_of
 from tashil.agencies.models import Agency
-from tashil.cases.models import Category
+from tashil.cases.models import Category, DefaultAgency
 from tashil.core import selectors
 from tashil.core.forms import WorkingDaysForm
 from tashil.core.http import AuthenticatedRequest, is_htmx
@@ -40,12 +40,10 @@ def reference(request: HttpRequest) -> HttpResponse:
         raise Http404
     code = request.GET.get("province")
     province = next((p for p in provinces if p.code == code), provinces[0])
-    categories = Category.objects.prefetch_related("default_agencies__agency").order_by("order")
+    categories = Category.objects.order_by("order")
     defaults = {
         d.category_id: d.agency
-        for c in categories
-        for d in c.default_agencies.all()
-        if d.province_id == province.pk
+        for d in DefaultAgency.objects.filter(province=province).select_related("agency")
     }
     return render(
         request,

@@ -140,3 +140,9 @@ class TestWorkingDaysCalculator:
         response = client.get(self.url, {"start": "1404/09/24", "days": "-1"})
         assert response.context["result"] is None
         assert response.context["form"].errors["days"]
+
+
+def test_responses_vary_on_the_language_cookie(client, db):
+    response = client.get(reverse("accounts:login"))
+    assert "Cookie" in response.headers["Vary"]
+    assert response.headers["Content-Language"] == "fa"
