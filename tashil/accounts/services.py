@@ -121,11 +121,11 @@ def role_grant(
     assignment, created = RoleAssignment.objects.get_or_create(
         user=user, role=role, **fields, defaults={"granted_by": actor}
     )
-    if created and role == Role.ADMINISTRATOR:
-        # Administrators work in the Django admin, which reads these two flags.
-        user.is_staff = user.is_superuser = True
-        user.save(update_fields=["is_staff", "is_superuser"])
     if created:
+        if role == Role.ADMINISTRATOR:
+            # Administrators work in the Django admin, which reads these two flags.
+            user.is_staff = user.is_superuser = True
+            user.save(update_fields=["is_staff", "is_superuser"])
         _event(
             actor=actor,
             user=user,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from tashil.accounts import services as account_services
 from tashil.accounts.models import User
-from tashil.accounts.roles import Role
+from tashil.accounts.roles import ROLE_SCOPE, Role, ScopeKind
 from tashil.agencies.models import Agency
 from tashil.core.identifiers import national_id_check_digit
 from tashil.geo.models import County, IndustrialEstate, Province
@@ -95,14 +95,16 @@ def load_users(companies: dict[str, Company]) -> list[DemoUser]:
             # The printed credentials must work even if someone changed the password in the demo.
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
+        # ROLE_SCOPE says which kind of object scopes each role; `demo.scope` names that object.
+        kind = ROLE_SCOPE[demo.role]
         scope: dict[str, object] = {}
-        if demo.role in (Role.SECRETARIAT, Role.EXPERT, Role.EXECUTIVE):
+        if kind == ScopeKind.PROVINCE:
             scope["province"] = Province.objects.get(code=demo.scope)
-        elif demo.role == Role.COUNTY_SECRETARIAT:
+        elif kind == ScopeKind.COUNTY:
             scope["county"] = County.objects.get(code=demo.scope)
-        elif demo.role in (Role.AGENCY_OFFICER, Role.AGENCY_HEAD):
+        elif kind == ScopeKind.AGENCY:
             scope["agency"] = Agency.objects.get(province__code=QAZVIN, code=demo.scope)
-        elif demo.role == Role.COMPANY_REP:
+        elif kind == ScopeKind.COMPANY:
             scope["company"] = companies[demo.scope]
         account_services.role_grant(actor=None, user=user, role=demo.role, **scope)  # type: ignore[arg-type]
     return list(USERS)
