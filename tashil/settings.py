@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "tashil.registry",
     "tashil.cases",
     "tashil.accounts",
+    "tashil.notifications",
     "tashil.demo",
 ]
 

@@ -10,5 +10,8 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("tashil.accounts.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("tashil.api.urls")),
+    path("registry/", include("tashil.registry.urls")),
+    path("notifications/", include("tashil.notifications.urls")),
     path("", include("tashil.core.urls")),
 ]

@@ -11,6 +11,7 @@ from tashil.cases.services import categories_load
 from tashil.core.services import recurring_holidays_load
 from tashil.geo.models import Province
 from tashil.geo.services import divisions_load, estates_load, read_csv
+from tashil.registry.services import activities_load
 
 APPS_DIR = Path(__file__).resolve().parents[3]
 # Curated per province: the reference province is Qazvin (code 26).
@@ -31,6 +32,10 @@ class Command(BaseCommand):
             holidays = recurring_holidays_load(
                 rows=read_csv(APPS_DIR / "core" / "data" / "holidays.csv")
             )
+            activities = activities_load(
+                sections=read_csv(APPS_DIR / "registry" / "data" / "isic4_sections.csv"),
+                classes=read_csv(APPS_DIR / "registry" / "data" / "isic4_classes.csv"),
+            )
             categories_csv = read_csv(APPS_DIR / "cases" / "data" / "categories.csv")
             for code, files in PROVINCE_DATA.items():
                 province = Province.objects.get(code=code)
@@ -42,5 +47,6 @@ class Command(BaseCommand):
                     f"{categories} categories"
                 )
         self.stdout.write(
-            f"{provinces} provinces, {counties} counties, {holidays} recurring holidays"
+            f"{provinces} provinces, {counties} counties, {holidays} recurring holidays, "
+            f"{activities} ISIC activities"
         )

@@ -1,0 +1,221 @@
+"""Registry reads that depend on who asks. Views and the API read companies only through here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from tashil.accounts.access import has_role, scopes_of, visible_q
+from tashil.accounts.roles import Role
+from tashil.geo.models import Province
+from tashil.registry.models import (
+    Certificate,
+    Company,
+    KnowledgeBasedTarget,
+)
+from tashil.registry.search import search_companies
+
+# "Expiring soon" on the list page: the first warning goes out this many days before expiry.
+EXPIRING_DAYS = 60
+WARNING_DAYS = (60, 30)
+
+
+def companies_for_user(user: Any) -> QuerySet[Company]:
+    """The companies a user may see: the secretariat and the executive their province, a county
+    secretariat its county, a representative their own company. Agency staff and experts reach
+    companies only through cases referred or assigned to them (issue 4 adds those paths)."""
+    return Company.objects.filter(
+        visible_q(user, province="province_id", county="county_id", company="pk")
+    )
+
+
+def company_get_for_user(*, user: Any, national_id: str) -> Company:
+    """The company, or 404 both when it does not exist and when the user may not see it, so
+    that the response does not tell which."""
+    company = (
+        companies_for_user(user)
+        .select_related("province", "county", "estate", "activity__section")
+        .filter(national_id=national_id)
+        .first()
+    )
+    if company is None:
+        raise Http404
+    return company
+
+
+def registry_provinces(user: Any) -> list[Province]:
+    """Provinces whose registry the user edits (the provincial secretariat)."""
+    ids = {s.province_id for s in scopes_of(user) if s.role == Role.SECRETARIAT}
+    return list(Province.objects.filter(pk__in=ids).order_by("code"))
+
+
+def can_edit_company(user: Any, company: Company) -> bool:
+    return any(
+        s.role == Role.SECRETARIAT and s.province_id == company.province_id for s in scopes_of(user)
+    )
+
+
+def can_see_financials(user: Any, company: Company) -> bool:
+    """DOMAIN.md §2: the secretariat, the executive and the company itself. Agencies a case was
+    referred to join them when cases exist (issue 4)."""
+    for scope in scopes_of(user):
+        if (
+            scope.role in (Role.SECRETARIAT, Role.EXECUTIVE)
+            and scope.province_id == company.province_id
+        ):
+            return True
+        if scope.role == Role.COMPANY_REP and scope.company_id == company.pk:
+            return True
+    return False
+
+
+def can_import(user: Any) -> bool:
+    return has_role(user, Role.SECRETARIAT)
+
+
+@dataclass
+class CompanyFilters:
+    query: str = ""
+    county: int | None = None
+    estate: int | None = None
+    activity: int | None = None
+    section: str = ""
+    status: str = ""
+    knowledge_based: bool | None = None
+    certificate_class: str = ""
+    expiring: bool = False
+    on: dt.date = field(default_factory=timezone.localdate)
+
+
+SORTS = {
+    "name": ("search_key", "pk"),
+    "-name": ("-search_key", "-pk"),
+    "employees": ("employees", "pk"),
+    "-employees": ("-employees", "pk"),
+    "updated": ("updated_at", "pk"),
+    "-updated": ("-updated_at", "-pk"),
+    "national_id": ("national_id",),
+}
+
+
+def company_list(*, user: Any, filters: CompanyFilters, sort: str = "name") -> QuerySet[Company]:
+    """The list page's and the export's rows: visible companies, filtered and sorted, each with
+    `is_knowledge_based` on `filters.on`. Related rows are joined, so iterating costs one query."""
+    on = filters.on
+    qs = companies_for_user(user)
+    if filters.county:
+        qs = qs.filter(county_id=filters.county)
+    if filters.estate:
+        qs = qs.filter(estate_id=filters.estate)
+    if filters.activity:
+        qs = qs.filter(activity_id=filters.activity)
+    if filters.section:
+        qs = qs.filter(activity__section__code=filters.section)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    valid = Certificate.objects.valid_on(on).filter(company=OuterRef("pk"))
+    if filters.certificate_class:
+        valid = valid.filter(certificate_class=filters.certificate_class)
+        qs = qs.filter(Exists(valid))
+    if filters.knowledge_based is True:
+        qs = qs.filter(Exists(valid))
+    elif filters.knowledge_based is False:
+        qs = qs.filter(~Exists(valid))
+    if filters.expiring:
+        # Valid today, but its last valid certificate runs out within the warning period and no
+        # other certificate takes over after it.
+        soon = on + dt.timedelta(days=EXPIRING_DAYS)
+        qs = qs.filter(Exists(valid.filter(expires_on__lte=soon))).exclude(
+            Exists(
+                Certificate.objects.filter(
+                    company=OuterRef("pk"), expires_on__gt=soon, revoked_on__isnull=True
+                )
+            )
+        )
+    qs = search_companies(qs, filters.query)
+    qs = qs.with_knowledge_based_flag(on)
+    return qs.select_related("county", "estate", "activity").order_by(
+        *SORTS.get(sort, SORTS["name"])
+    )
+
+
+def company_history(*, company: Company) -> QuerySet[Any]:
+    return company.events.select_related("actor").order_by("-created_at", "-id")
+
+
+# --- Knowledge-based figures ----------------------------------------------------------------------
+
+
+def knowledge_based_count(*, province: Province, on: dt.date) -> int:
+    return Company.objects.filter(province=province).active_knowledge_based(on).count()
+
+
+def month_ends(start: dt.date, end: dt.date) -> list[dt.date]:
+    """The last day of each Jalali month from `start`'s month to `end`'s, with `end` itself as the
+    last point when it falls inside a month (the figure "today")."""
+    import jdatetime
+
+    points: list[dt.date] = []
+    cursor = jdatetime.date.fromgregorian(date=start).replace(day=1)
+    while True:
+        next_month = (
+            cursor.replace(year=cursor.year + 1, month=1)
+            if cursor.month == 12
+            else cursor.replace(month=cursor.month + 1)
+        )
+        last_day = next_month.togregorian() - dt.timedelta(days=1)
+        if last_day >= end:
+            points.append(end)
+            return points
+        points.append(last_day)
+        cursor = next_month
+
+
+def knowledge_based_series(
+    *, province: Province, start: dt.date, end: dt.date
+) -> list[tuple[dt.date, int]]:
+    """The number of active knowledge-based companies at the end of each month, in one query:
+    the certificates that overlap the period are read once and counted per point in Python."""
+    points = month_ends(start, end)
+    rows = Certificate.objects.filter(
+        company__province=province, issued_on__lte=end, expires_on__gte=start
+    ).values_list("company_id", "issued_on", "expires_on", "revoked_on")
+    by_company: dict[int, list[tuple[dt.date, dt.date]]] = {}
+    for company_id, issued_on, expires_on, revoked_on in rows:
+        last_valid = expires_on if revoked_on is None else revoked_on - dt.timedelta(days=1)
+        by_company.setdefault(company_id, []).append((issued_on, last_valid))
+    return [
+        (
+            point,
+            sum(
+                1
+                for periods in by_company.values()
+                if any(issued <= point <= last for issued, last in periods)
+            ),
+        )
+        for point in points
+    ]
+
+
+def current_target(*, province: Province) -> KnowledgeBasedTarget | None:
+    return (
+        KnowledgeBasedTarget.objects.filter(province=province)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def expiring_certificates(
+    *, province: Province, on: dt.date, days: int = EXPIRING_DAYS
+) -> QuerySet[Certificate]:
+    return (
+        Certificate.objects.valid_on(on)
+        .filter(company__province=province, expires_on__lte=on + dt.timedelta(days=days))
+        .select_related("company")
+        .order_by("expires_on")
+    )
