@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "huey.contrib.djhuey",
+    # Serves Swagger UI's files from the package instead of a CDN (offline).
+    "ninja",
     "tashil.core",
     "tashil.geo",
     "tashil.agencies",
@@ -41,6 +43,7 @@ INSTALLED_APPS = [
     "tashil.cases",
     "tashil.accounts",
     "tashil.notifications",
+    "tashil.api",
     "tashil.demo",
 ]
 
