@@ -62,6 +62,7 @@ def _national_id(n: int) -> str:
 class CompanyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Company
+        skip_postgeneration_save = True
 
     national_id = factory.Sequence(lambda n: _national_id(n + 1000))
     legal_name = factory.LazyFunction(lambda: f"شرکت {fake.company()}")
@@ -114,6 +115,7 @@ class ActivityFactory(factory.django.DjangoModelFactory):
 class ProductFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Product
+        skip_postgeneration_save = True
 
     company = factory.SubFactory(CompanyFactory)
     name = factory.Sequence(lambda n: f"محصول {n}")

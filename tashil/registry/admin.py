@@ -1,10 +1,62 @@
+"""Read-mostly admin for the registry: day-to-day edits go through the registry pages, whose
+services write the company's history. Reference data (ISIC classes) is edited here."""
+
 from django.contrib import admin
 
-from tashil.registry.models import Company
+from tashil.core.text import search_key
+from tashil.registry.models import Activity, ActivitySection, Certificate, Company, CompanyEvent
 
 
 @admin.register(Company)
 class CompanyAdmin(admin.ModelAdmin):
-    list_display = ("legal_name", "national_id", "county")
+    list_display = ("legal_name", "national_id", "county", "status")
+    list_filter = ("status", "province")
     search_fields = ("search_key", "national_id")
+    readonly_fields = [field.name for field in Company._meta.fields]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Certificate)
+class CertificateAdmin(admin.ModelAdmin):
+    list_display = ("number", "company", "certificate_class", "issued_on", "expires_on")
+    search_fields = ("number", "company__national_id")
+    readonly_fields = [field.name for field in Certificate._meta.fields]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(CompanyEvent)
+class CompanyEventAdmin(admin.ModelAdmin):
+    list_display = ("company", "kind", "actor", "created_at")
+    list_filter = ("kind",)
+    readonly_fields = ("company", "kind", "actor", "changes", "created_at")
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(ActivitySection)
+class ActivitySectionAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "name_en")
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "name_en", "section")
+    list_filter = ("section",)
+    search_fields = ("code", "search_key")
     readonly_fields = ("search_key",)
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        # The key is what search matches on; a renamed class must be found by its new name.
+        obj.search_key = search_key(f"{obj.code} {obj.name} {obj.name_en}")
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,254 @@
+"""Registry forms: they check the shape of input; the services enforce the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tashil.core.forms import (
+    DigitsIntegerField,
+    EconomicCodeField,
+    JalaliDateField,
+    NationalIdField,
+)
+from tashil.core.text import to_ascii_digits
+from tashil.geo.models import County, IndustrialEstate, Province
+from tashil.registry.imports import ImportKind
+from tashil.registry.models import (
+    Activity,
+    ActivitySection,
+    CertificateClass,
+    CompanyStatus,
+    LicenceKind,
+)
+from tashil.registry.selectors import SORTS, CompanyFilters
+
+YES_NO = [("", _("all")), ("yes", _("yes")), ("no", _("no"))]
+
+
+class ActivityChoiceField(forms.ModelChoiceField):
+    """An ISIC class typed as its four-digit code (any digit script) or picked from the list."""
+
+    def to_python(self, value: Any) -> Activity | None:
+        if isinstance(value, str) and value.strip():
+            code = to_ascii_digits(value.strip())
+            if code.isdigit() and len(code) == 4:
+                activity = Activity.objects.filter(code=code).first()
+                if activity is None:
+                    raise forms.ValidationError(
+                        _("There is no ISIC class with this code."), code="invalid_choice"
+                    )
+                return activity
+        return super().to_python(value)
+
+    def label_from_instance(self, obj: Activity) -> str:  # type: ignore[override]
+        return str(obj)
+
+
+class CompanyFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    county = forms.ModelChoiceField(
+        label=_("County"), queryset=County.objects.none(), required=False
+    )
+    estate = forms.ModelChoiceField(
+        label=_("Industrial estate"), queryset=IndustrialEstate.objects.none(), required=False
+    )
+    section = forms.ModelChoiceField(
+        label=_("Activity section"),
+        queryset=ActivitySection.objects.all(),
+        required=False,
+        to_field_name="code",
+    )
+    activity = forms.CharField(label=_("ISIC code"), required=False, max_length=4)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("all")), *CompanyStatus.choices], required=False
+    )
+    knowledge_based = forms.ChoiceField(label=_("Knowledge-based"), choices=YES_NO, required=False)
+    certificate_class = forms.ChoiceField(
+        label=_("Certificate class"),
+        choices=[("", _("all")), *CertificateClass.choices],
+        required=False,
+    )
+    expiring = forms.BooleanField(label=_("Certificate expiring soon"), required=False)
+    on = JalaliDateField(label=_("On date"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("name", _("name")),
+            ("-name", _("name, descending")),
+            ("-employees", _("most employees")),
+            ("employees", _("fewest employees")),
+            ("-updated", _("recently changed")),
+            ("national_id", _("national ID")),
+        ],
+    )
+
+    def __init__(self, *args: Any, provinces: list[Province], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = County.objects.filter(province__in=provinces)  # type: ignore[attr-defined]
+        self.fields["estate"].queryset = IndustrialEstate.objects.filter(  # type: ignore[attr-defined]
+            province__in=provinces
+        )
+
+    def filters(self) -> CompanyFilters:
+        data = self.cleaned_data if self.is_valid() else {}
+        activity_code = to_ascii_digits(data.get("activity") or "").strip()
+        activity = (
+            Activity.objects.filter(code=activity_code).values_list("pk", flat=True).first()
+            if activity_code
+            else None
+        )
+        knowledge_based = {"yes": True, "no": False}.get(data.get("knowledge_based") or "")
+        section = data.get("section")
+        return CompanyFilters(
+            query=data.get("q") or "",
+            county=data["county"].pk if data.get("county") else None,
+            estate=data["estate"].pk if data.get("estate") else None,
+            # An unknown code must find nothing rather than ignore the filter.
+            activity=activity if activity or not activity_code else -1,
+            section=section.code if section else "",
+            status=data.get("status") or "",
+            knowledge_based=knowledge_based,
+            certificate_class=data.get("certificate_class") or "",
+            expiring=bool(data.get("expiring")),
+            on=data.get("on") or timezone.localdate(),
+        )
+
+    def ordering(self) -> str:
+        value = self.cleaned_data.get("sort") if self.is_valid() else ""
+        return value if value in SORTS else "name"
+
+
+class CompanyForm(forms.Form):
+    """Create and edit. On edit the national ID is shown but not editable (it is the identity)."""
+
+    national_id = NationalIdField(label=_("National ID"), max_length=30)
+    legal_name = forms.CharField(label=_("Legal name"), max_length=255)
+    economic_code = EconomicCodeField(label=_("Economic code"), required=False, max_length=30)
+    county = forms.ModelChoiceField(label=_("County"), queryset=County.objects.none())
+    estate = forms.ModelChoiceField(
+        label=_("Industrial estate"), queryset=IndustrialEstate.objects.none(), required=False
+    )
+    activity = ActivityChoiceField(
+        label=_("Activity (ISIC code)"),
+        queryset=Activity.objects.all(),
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "list": "isic-codes", "dir": "ltr"}),
+        help_text=_("The four-digit ISIC Rev.4 class, e.g. 2023."),
+    )
+    address = forms.CharField(
+        label=_("Address"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    postal_code = forms.CharField(label=_("Postal code"), required=False, max_length=20)
+    employees = DigitsIntegerField(label=_("Employees"), required=False, min_value=0)
+    bank_debt = DigitsIntegerField(label=_("Bank debt (rial)"), required=False, min_value=0)
+    tax_debt = DigitsIntegerField(label=_("Tax debt (rial)"), required=False, min_value=0)
+    insurance_debt = DigitsIntegerField(
+        label=_("Social security debt (rial)"), required=False, min_value=0
+    )
+
+    def __init__(
+        self, *args: Any, province: Province, editing: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = County.objects.filter(province=province)  # type: ignore[attr-defined]
+        self.fields["estate"].queryset = IndustrialEstate.objects.filter(province=province)  # type: ignore[attr-defined]
+        if editing:
+            self.fields["national_id"].disabled = True
+            self.fields["national_id"].required = False
+
+    def clean_postal_code(self) -> str:
+        value = to_ascii_digits(self.cleaned_data["postal_code"]).replace("-", "").strip()
+        if value and (not value.isdigit() or len(value) != 10):
+            raise forms.ValidationError(_("A postal code has 10 digits."))
+        return value
+
+    def field_values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "legal_name": data["legal_name"],
+            "economic_code": data["economic_code"],
+            "county": data["county"],
+            "estate": data["estate"],
+            "activity": data["activity"],
+            "address": data["address"],
+            "postal_code": data["postal_code"],
+            "employees": data["employees"],
+            "bank_debt": data["bank_debt"],
+            "tax_debt": data["tax_debt"],
+            "insurance_debt": data["insurance_debt"],
+        }
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=CompanyStatus.choices)
+    since = JalaliDateField(label=_("Since"))
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ProductForm(forms.Form):
+    name = forms.CharField(label=_("Product"), max_length=255)
+    hs_code = forms.CharField(label=_("HS code"), required=False, max_length=14)
+
+
+class LicenceForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=LicenceKind.choices)
+    number = forms.CharField(label=_("Number"), max_length=50)
+    issuer = forms.CharField(label=_("Issuer"), required=False, max_length=255)
+    issued_on = JalaliDateField(label=_("Issued on"))
+    expires_on = JalaliDateField(label=_("Expires on"), required=False)
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=255)
+    title = forms.CharField(label=_("Position"), required=False, max_length=255)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=20)
+    email = forms.EmailField(label=_("Email"), required=False)
+
+
+class CertificateForm(forms.Form):
+    number = forms.CharField(label=_("Certificate number"), max_length=50)
+    certificate_class = forms.ChoiceField(label=_("Class"), choices=CertificateClass.choices)
+    issued_on = JalaliDateField(label=_("Issued on"))
+    expires_on = JalaliDateField(label=_("Expires on"))
+    approved_products = forms.CharField(
+        label=_("Approved knowledge-based products"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One product per line."),
+    )
+
+
+class RevokeForm(forms.Form):
+    revoked_on = JalaliDateField(label=_("Revoked on"))
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+
+class TargetForm(forms.Form):
+    count = DigitsIntegerField(label=_("Target number of active units"), min_value=1)
+    due_on = JalaliDateField(label=_("By date"))
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class KnowledgeBasedForm(forms.Form):
+    on = JalaliDateField(label=_("On date"), required=False)
+    start = JalaliDateField(label=_("Chart from"), required=False)
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What the file holds"), choices=ImportKind.choices)
+    file = forms.FileField(
+        label=_("File (Excel .xlsx or CSV)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Check only (dry run): validate every row and import nothing"),
+        required=False,
+        initial=True,
+    )

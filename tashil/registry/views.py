@@ -1,0 +1,571 @@
+"""Registry pages. Thin: forms check input, services write, selectors decide who sees what."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tashil.accounts.access import scopes_of
+from tashil.accounts.models import RoleAssignment
+from tashil.accounts.roles import Role
+from tashil.core import selectors as core_selectors
+from tashil.core.http import AuthenticatedRequest, is_htmx
+from tashil.core.jalali import format_jalali
+from tashil.geo.models import Province
+from tashil.registry import exports, forms, history, imports, selectors, services
+from tashil.registry.models import Activity, Certificate, Company, Contact, Licence, Product
+
+PAGE_SIZE = 25
+
+
+def _apply_errors(form: Any, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: field errors on their fields when the form
+    has them, the rest at the top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _editable(request: AuthenticatedRequest, national_id: str) -> Company:
+    company = selectors.company_get_for_user(user=request.user, national_id=national_id)
+    if not selectors.can_edit_company(request.user, company):
+        raise PermissionDenied
+    return company
+
+
+def _visible_provinces(request: AuthenticatedRequest) -> list[Province]:
+    return list(core_selectors.provinces_for_user(request.user))
+
+
+# --- List, export --------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def company_list(request: AuthenticatedRequest) -> HttpResponse:
+    form = forms.CompanyFilterForm(request.GET or None, provinces=_visible_provinces(request))
+    filters = form.filters()
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    # No COUNT(*) over the registry on every request: read one row more than a page to know
+    # whether a next page exists.
+    offset = (page - 1) * PAGE_SIZE
+    rows = list(
+        selectors.company_list(user=request.user, filters=filters, sort=form.ordering())[
+            offset : offset + PAGE_SIZE + 1
+        ]
+    )
+    has_next = len(rows) > PAGE_SIZE
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "companies": rows[:PAGE_SIZE],
+        "page": page,
+        "has_next": has_next,
+        "query": query.urlencode(),
+        "on": filters.on,
+        "can_create": bool(selectors.registry_provinces(request.user)),
+        "can_import": selectors.can_import(request.user),
+    }
+    template = "registry/_company_table.html" if is_htmx(request) else "registry/company_list.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def company_export(request: AuthenticatedRequest, fmt: str) -> HttpResponseBase:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    form = forms.CompanyFilterForm(request.GET or None, provinces=_visible_provinces(request))
+    filters = form.filters()
+    companies = selectors.company_list(user=request.user, filters=filters, sort=form.ordering())
+    if fmt == "csv":
+        return exports.export_csv(companies, on=filters.on)
+    return exports.export_xlsx(companies, on=filters.on)
+
+
+# --- Create, edit, detail, history ---------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def company_create(request: AuthenticatedRequest) -> HttpResponse:
+    provinces = selectors.registry_provinces(request.user)
+    if not provinces:
+        raise PermissionDenied
+    province = provinces[0]
+    form = forms.CompanyForm(request.POST or None, province=province)
+    if request.method == "POST" and form.is_valid():
+        try:
+            company = services.company_create(
+                actor=request.user,
+                national_id=form.cleaned_data["national_id"],
+                **form.field_values(),
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The company was registered."))
+            return redirect("registry:company_detail", national_id=company.national_id)
+    return render(
+        request,
+        "registry/company_form.html",
+        {"form": form, "province": province, "activities": _activity_options()},
+    )
+
+
+def _activity_options() -> list[tuple[str, str]]:
+    return [(a.code, a.display_name) for a in Activity.objects.only("code", "name", "name_en")]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def company_edit(request: AuthenticatedRequest, national_id: str) -> HttpResponse:
+    company = _editable(request, national_id)
+    initial = {
+        "national_id": company.national_id,
+        "legal_name": company.legal_name,
+        "economic_code": company.economic_code,
+        "county": company.county,
+        "estate": company.estate,
+        "activity": company.activity.code if company.activity else "",
+        "address": company.address,
+        "postal_code": company.postal_code,
+        "employees": company.employees,
+        "bank_debt": company.bank_debt,
+        "tax_debt": company.tax_debt,
+        "insurance_debt": company.insurance_debt,
+    }
+    form = forms.CompanyForm(
+        request.POST or None, initial=initial, province=company.province, editing=True
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.company_update(
+                actor=request.user, company=company, **form.field_values()
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            if changed:
+                messages.success(request, _("The changes were saved."))
+            else:
+                messages.info(request, _("Nothing was changed."))
+            return redirect("registry:company_detail", national_id=company.national_id)
+    return render(
+        request,
+        "registry/company_form.html",
+        {
+            "form": form,
+            "company": company,
+            "province": company.province,
+            "activities": _activity_options(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def company_detail(request: AuthenticatedRequest, national_id: str) -> HttpResponse:
+    company = selectors.company_get_for_user(user=request.user, national_id=national_id)
+    return render(request, "registry/company_detail.html", _detail_context(request, company))
+
+
+def _detail_context(
+    request: AuthenticatedRequest, company: Company, **bound: Any
+) -> dict[str, Any]:
+    today = timezone.localdate()
+    certificates = list(company.certificates.all())
+    representatives = (
+        RoleAssignment.objects.filter(role=Role.COMPANY_REP, company=company)
+        .select_related("user")
+        .order_by("user__last_name")
+    )
+    can_edit = selectors.can_edit_company(request.user, company)
+    return {
+        "company": company,
+        "today": today,
+        "is_knowledge_based": any(c.is_valid_on(today) for c in certificates),
+        "certificates": [(c, c.is_valid_on(today)) for c in certificates],
+        "products": company.products.all(),
+        "licences": company.licences.all(),
+        "contacts": company.contacts.all(),
+        "status_changes": company.status_changes.select_related("actor")[:10],
+        "representatives": representatives,
+        "events": history.present(selectors.company_history(company=company)[:5]),
+        "can_edit": can_edit,
+        "can_see_financials": selectors.can_see_financials(request.user, company),
+        "status_form": bound.get("status_form") or forms.StatusForm(),
+        "product_form": bound.get("product_form") or forms.ProductForm(),
+        "licence_form": bound.get("licence_form") or forms.LicenceForm(),
+        "contact_form": bound.get("contact_form") or forms.ContactForm(),
+    }
+
+
+@login_required
+@require_GET
+def company_history(request: AuthenticatedRequest, national_id: str) -> HttpResponse:
+    company = selectors.company_get_for_user(user=request.user, national_id=national_id)
+    return render(
+        request,
+        "registry/company_history.html",
+        {
+            "company": company,
+            "events": history.present(selectors.company_history(company=company)[:500]),
+            "status_changes": company.status_changes.select_related("actor"),
+        },
+    )
+
+
+# --- Parts of a company: status, products, licences, contacts ------------------------------------
+
+
+def _part_add(
+    request: AuthenticatedRequest,
+    national_id: str,
+    *,
+    form_class: type[Any],
+    form_name: str,
+    save: Callable[[Company, dict[str, Any]], Any],
+    success: str,
+) -> HttpResponse:
+    """The shared shape of the small forms on the detail page: validate, call the service,
+    come back to the page; on an error show the page again with the input kept."""
+    company = _editable(request, national_id)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            save(company, form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect("registry:company_detail", national_id=company.national_id)
+    context = _detail_context(request, company, **{form_name: form})
+    context["open_form"] = form_name
+    return render(request, "registry/company_detail.html", context, status=422)
+
+
+@login_required
+@require_POST
+def company_status(request: AuthenticatedRequest, national_id: str) -> HttpResponse:
+    return _part_add(
+        request,
+        national_id,
+        form_class=forms.StatusForm,
+        form_name="status_form",
+        save=lambda company, data: services.company_set_status(
+            actor=request.user, company=company, **data
+        ),
+        success=_("The status was recorded."),
+    )
+
+
+@login_required
+@require_POST
+def product_add(request: AuthenticatedRequest, national_id: str) -> HttpResponse:
+    return _part_add(
+        request,
+        national_id,
+        form_class=forms.ProductForm,
+        form_name="product_form",
+        save=lambda company, data: services.product_add(
+            actor=request.user, company=company, **data
+        ),
+        success=_("The product was added."),
+    )
+
+
+@login_required
+@require_POST
+def licence_add(request: AuthenticatedRequest, national_id: str) -> HttpResponse:
+    return _part_add(
+        request,
+        national_id,
+        form_class=forms.LicenceForm,
+        form_name="licence_form",
+        save=lambda company, data: services.licence_add(
+            actor=request.user, company=company, **data
+        ),
+        success=_("The licence was added."),
+    )
+
+
+@login_required
+@require_POST
+def contact_add(request: AuthenticatedRequest, national_id: str) -> HttpResponse:
+    return _part_add(
+        request,
+        national_id,
+        form_class=forms.ContactForm,
+        form_name="contact_form",
+        save=lambda company, data: services.contact_add(
+            actor=request.user, company=company, **data
+        ),
+        success=_("The contact was added."),
+    )
+
+
+PARTS: dict[str, tuple[type[Any], Callable[..., None], str]] = {
+    "product": (Product, services.product_remove, "product"),
+    "licence": (Licence, services.licence_remove, "licence"),
+    "contact": (Contact, services.contact_remove, "contact"),
+}
+
+
+@login_required
+@require_POST
+def part_remove(
+    request: AuthenticatedRequest, national_id: str, part: str, pk: int
+) -> HttpResponse:
+    if part not in PARTS:
+        raise Http404
+    model, remove, keyword = PARTS[part]
+    company = _editable(request, national_id)
+    obj = get_object_or_404(model, pk=pk, company=company)
+    remove(actor=request.user, **{keyword: obj})
+    messages.success(request, _("Removed."))
+    return redirect("registry:company_detail", national_id=company.national_id)
+
+
+# --- Certificates --------------------------------------------------------------------------------
+
+
+def _certificate_for_edit(request: AuthenticatedRequest, pk: int) -> Certificate:
+    certificate = get_object_or_404(Certificate.objects.select_related("company"), pk=pk)
+    _editable(request, certificate.company.national_id)
+    return certificate
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def certificate_add(request: AuthenticatedRequest, national_id: str) -> HttpResponse:
+    company = _editable(request, national_id)
+    form = forms.CertificateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.certificate_add(actor=request.user, company=company, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The certificate was recorded."))
+            return redirect("registry:company_detail", national_id=company.national_id)
+    return render(request, "registry/certificate_form.html", {"form": form, "company": company})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def certificate_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    certificate = _certificate_for_edit(request, pk)
+    company = certificate.company
+    initial = {
+        "number": certificate.number,
+        "certificate_class": certificate.certificate_class,
+        "issued_on": certificate.issued_on,
+        "expires_on": certificate.expires_on,
+        "approved_products": certificate.approved_products,
+    }
+    form = forms.CertificateForm(request.POST or None, initial=initial)
+    form.fields["number"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "number"}
+        try:
+            services.certificate_update(actor=request.user, certificate=certificate, **data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The certificate was updated."))
+            return redirect("registry:company_detail", national_id=company.national_id)
+    revoke_form = forms.RevokeForm()
+    return render(
+        request,
+        "registry/certificate_form.html",
+        {"form": form, "company": company, "certificate": certificate, "revoke_form": revoke_form},
+    )
+
+
+@login_required
+@require_POST
+def certificate_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    certificate = _certificate_for_edit(request, pk)
+    company = certificate.company
+    revoke_form = forms.RevokeForm(request.POST)
+    if revoke_form.is_valid():
+        try:
+            services.certificate_revoke(
+                actor=request.user, certificate=certificate, **revoke_form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(revoke_form, error)
+        else:
+            messages.success(request, _("The certificate was revoked."))
+            return redirect("registry:company_detail", national_id=company.national_id)
+    form = forms.CertificateForm(
+        initial={
+            "number": certificate.number,
+            "certificate_class": certificate.certificate_class,
+            "issued_on": certificate.issued_on,
+            "expires_on": certificate.expires_on,
+            "approved_products": certificate.approved_products,
+        }
+    )
+    return render(
+        request,
+        "registry/certificate_form.html",
+        {"form": form, "company": company, "certificate": certificate, "revoke_form": revoke_form},
+        status=422,
+    )
+
+
+# --- Knowledge-based units against the target ----------------------------------------------------
+
+
+def _figure_province(request: AuthenticatedRequest) -> Province:
+    """The province whose figures the user reads: secretariat or executive of it."""
+    ids = {
+        s.province_id
+        for s in scopes_of(request.user)
+        if s.role in (Role.SECRETARIAT, Role.EXECUTIVE)
+    }
+    provinces = list(Province.objects.filter(pk__in=ids).order_by("code"))
+    if not provinces:
+        raise Http404
+    code = request.GET.get("province")
+    return next((p for p in provinces if p.code == code), provinces[0])
+
+
+@login_required
+@require_GET
+def knowledge_based(request: AuthenticatedRequest) -> HttpResponse:
+    province = _figure_province(request)
+    form = forms.KnowledgeBasedForm(request.GET or None)
+    today = timezone.localdate()
+    on = today
+    start = None
+    if form.is_valid():
+        on = form.cleaned_data["on"] or today
+        start = form.cleaned_data["start"]
+    target = selectors.current_target(province=province)
+    end = max(on, target.due_on) if target else on
+    start = start or (on - dt.timedelta(days=365))
+    series = selectors.knowledge_based_series(province=province, start=start, end=end)
+    chart = {
+        "labels": [format_jalali(point) for point, _count in series],
+        "counts": [count if point <= on else None for point, count in series],
+        "target": target.count if target else None,
+        "target_label": _("Target"),
+        "count_label": _("Active knowledge-based units"),
+    }
+    return render(
+        request,
+        "registry/knowledge_based.html",
+        {
+            "province": province,
+            "form": form,
+            "on": on,
+            "count": selectors.knowledge_based_count(province=province, on=on),
+            "target": target,
+            "series": [(point, count) for point, count in series if point <= on],
+            "chart": chart,
+            "expiring": selectors.expiring_certificates(province=province, on=on)[:50],
+            "target_form": forms.TargetForm(),
+            "can_set_target": any(
+                s.role == Role.SECRETARIAT and s.province_id == province.pk
+                for s in scopes_of(request.user)
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def target_set(request: AuthenticatedRequest) -> HttpResponse:
+    provinces = selectors.registry_provinces(request.user)
+    code = request.POST.get("province")
+    province = next((p for p in provinces if p.code == code), None)
+    if province is None:
+        raise PermissionDenied
+    form = forms.TargetForm(request.POST)
+    if form.is_valid():
+        services.target_set(actor=request.user, province=province, **form.cleaned_data)
+        messages.success(request, _("The target was set."))
+    else:
+        for field_errors in form.errors.values():
+            for error in field_errors:
+                messages.error(request, error)
+    return redirect(f"{reverse('registry:knowledge_based')}?province={province.code}")
+
+
+# --- Import --------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def company_import(request: AuthenticatedRequest) -> HttpResponse:
+    provinces = selectors.registry_provinces(request.user)
+    if not provinces:
+        raise PermissionDenied
+    province = provinces[0]
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = imports.import_file(
+                actor=request.user,
+                province=province,
+                kind=form.cleaned_data["kind"],
+                file=upload,
+                filename=upload.name,
+                dry_run=form.cleaned_data["dry_run"],
+            )
+        except imports.ImportFileError as error:
+            form.add_error("file", error.message)
+            status = 422
+        else:
+            if not report.ok:
+                status = 422
+    elif request.method == "POST":
+        status = 422
+    return render(
+        request,
+        "registry/import.html",
+        {"form": form, "report": report, "province": province},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def import_template(request: AuthenticatedRequest, kind: str, fmt: str) -> HttpResponse:
+    if kind not in imports.ImportKind.values or fmt not in ("csv", "xlsx"):
+        raise Http404
+    provinces = selectors.registry_provinces(request.user)
+    if not provinces:
+        raise PermissionDenied
+    if fmt == "csv":
+        response = HttpResponse(imports.template_csv(kind), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            imports.template_workbook(kind, province=provinces[0]),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="tashil-{kind}-template.{fmt}"'
+    return response
