@@ -142,6 +142,8 @@ class AccountEvent(models.Model):
         PASSWORD_RESET = "password_reset", _("password reset by email")
         ROLE_GRANTED = "role_granted", _("role granted")
         ROLE_REVOKED = "role_revoked", _("role revoked")
+        API_TOKEN_CREATED = "api_token_created", _("API token created")
+        API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

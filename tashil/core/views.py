@@ -16,6 +16,7 @@ from tashil.core.forms import WorkingDaysForm
 from tashil.core.http import AuthenticatedRequest, is_htmx
 from tashil.core.models import WorkerHeartbeat
 from tashil.geo.models import County, IndustrialEstate
+from tashil.registry import selectors as registry_selectors
 
 
 @login_required
@@ -24,10 +25,27 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     assignments = request.user.role_assignments.select_related(
         "province", "county", "agency", "company"
     )
+    today = timezone.localdate()
+    figure_provinces = {p.pk for p in registry_selectors.figure_provinces(request.user)}
+    # The figure the governor quotes, for each province whose figures this user reads.
+    knowledge_based = [
+        (
+            province,
+            registry_selectors.knowledge_based_count(province=province, on=today),
+            registry_selectors.current_target(province=province),
+        )
+        for province in provinces
+        if province.pk in figure_provinces
+    ]
     return render(
         request,
         "core/home.html",
-        {"assignments": assignments, "provinces": provinces, "scopes": scopes_of(request.user)},
+        {
+            "assignments": assignments,
+            "provinces": provinces,
+            "scopes": scopes_of(request.user),
+            "knowledge_based": knowledge_based,
+        },
     )
 
 

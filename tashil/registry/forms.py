@@ -44,7 +44,7 @@ class ActivityChoiceField(forms.ModelChoiceField):
                 return activity
         return super().to_python(value)
 
-    def label_from_instance(self, obj: Activity) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Activity) -> str:
         return str(obj)
 
 

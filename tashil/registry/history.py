@@ -22,7 +22,7 @@ from tashil.registry.models import (
 )
 from tashil.registry.services import EventKind
 
-LABELS = {
+LABELS: dict[str, Any] = {
     EventKind.CREATED: gettext_lazy("Registered"),
     EventKind.UPDATED: gettext_lazy("Details changed"),
     EventKind.STATUS_CHANGED: gettext_lazy("Status changed"),
@@ -37,7 +37,7 @@ LABELS = {
     EventKind.CERTIFICATE_REVOKED: gettext_lazy("Knowledge-based certificate revoked"),
 }
 
-EXTRA_LABELS = {
+EXTRA_LABELS: dict[str, Any] = {
     "since": gettext_lazy("since"),
     "note": gettext_lazy("note"),
     "kind": gettext_lazy("kind"),
@@ -65,9 +65,10 @@ def _label(field: str) -> str:
     if field in EXTRA_LABELS:
         return str(EXTRA_LABELS[field])
     try:
-        return str(Company._meta.get_field(field).verbose_name)
+        model_field = Company._meta.get_field(field)
     except FieldDoesNotExist:
         return field
+    return str(getattr(model_field, "verbose_name", field))
 
 
 def _value(field: str, value: Any) -> str:

@@ -415,3 +415,57 @@ class CompanyEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.company_id} {self.kind}"
+
+
+class ImportJobStatus(models.TextChoices):
+    # Uploaded; waiting for the background worker.
+    QUEUED = "queued", _("waiting")
+    # The worker is checking (and, unless a dry run, applying) the rows.
+    RUNNING = "running", _("running")
+    # Finished: the report says whether anything was imported.
+    DONE = "done", _("finished")
+    # The file itself could not be read (or the worker failed): `error` says why.
+    FAILED = "failed", _("failed")
+
+
+class ImportJob(models.Model):
+    """One uploaded spreadsheet and what became of it. Imports run in the worker: a large file
+    takes minutes, longer than a web request may. The file is deleted once it has been read;
+    the row-level report stays."""
+
+    province = models.ForeignKey("geo.Province", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20)
+    dry_run = models.BooleanField(default=True)
+    file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
+    filename = models.CharField(max_length=255)
+    # The uploader's language: the worker writes the report's messages in it.
+    language = models.CharField(max_length=8, default="fa")
+    status = models.CharField(
+        max_length=10, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED
+    )
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    report = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.status})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (ImportJobStatus.QUEUED, ImportJobStatus.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        if not self.progress_total:
+            return 0
+        return min(100, round(100 * self.progress_done / self.progress_total))

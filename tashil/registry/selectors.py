@@ -16,6 +16,8 @@ from tashil.geo.models import Province
 from tashil.registry.models import (
     Certificate,
     Company,
+    CompanyQuerySet,
+    ImportJob,
     KnowledgeBasedTarget,
 )
 from tashil.registry.search import search_companies
@@ -25,7 +27,7 @@ EXPIRING_DAYS = 60
 WARNING_DAYS = (60, 30)
 
 
-def companies_for_user(user: Any) -> QuerySet[Company]:
+def companies_for_user(user: Any) -> CompanyQuerySet:
     """The companies a user may see: the secretariat and the executive their province, a county
     secretariat its county, a representative their own company. Agency staff and experts reach
     companies only through cases referred or assigned to them (issue 4 adds those paths)."""
@@ -54,6 +56,12 @@ def registry_provinces(user: Any) -> list[Province]:
     return list(Province.objects.filter(pk__in=ids).order_by("code"))
 
 
+def figure_provinces(user: Any) -> list[Province]:
+    """Provinces whose registry figures the user reads: their secretariat and executive."""
+    ids = {s.province_id for s in scopes_of(user) if s.role in (Role.SECRETARIAT, Role.EXECUTIVE)}
+    return list(Province.objects.filter(pk__in=ids).order_by("code"))
+
+
 def can_edit_company(user: Any, company: Company) -> bool:
     return any(
         s.role == Role.SECRETARIAT and s.province_id == company.province_id for s in scopes_of(user)
@@ -72,6 +80,13 @@ def can_see_financials(user: Any, company: Company) -> bool:
         if scope.role == Role.COMPANY_REP and scope.company_id == company.pk:
             return True
     return False
+
+
+def import_jobs_for_user(*, user: Any) -> QuerySet[ImportJob]:
+    """Import jobs of the provinces whose registry the user edits."""
+    return ImportJob.objects.filter(
+        province__in=[p.pk for p in registry_provinces(user)]
+    ).select_related("created_by")
 
 
 def can_import(user: Any) -> bool:
@@ -187,7 +202,10 @@ def knowledge_based_series(
     ).values_list("company_id", "issued_on", "expires_on", "revoked_on")
     by_company: dict[int, list[tuple[dt.date, dt.date]]] = {}
     for company_id, issued_on, expires_on, revoked_on in rows:
-        last_valid = expires_on if revoked_on is None else revoked_on - dt.timedelta(days=1)
+        # A revocation ends validity early; one recorded after expiry changes nothing.
+        last_valid = (
+            expires_on if revoked_on is None else min(expires_on, revoked_on - dt.timedelta(days=1))
+        )
         by_company.setdefault(company_id, []).append((issued_on, last_valid))
     return [
         (

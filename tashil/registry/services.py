@@ -131,8 +131,10 @@ def company_create(
     insurance_debt: int | None = None,
 ) -> Company:
     company = Company(
-        national_id=normalize_national_id(national_id),
-        economic_code=normalize_economic_code(economic_code) if economic_code else "",
+        national_id=_field("national_id", normalize_national_id, national_id),
+        economic_code=_field("economic_code", normalize_economic_code, economic_code)
+        if economic_code
+        else "",
         legal_name=legal_name.strip(),
         search_key=search_key(legal_name),
         province_id=county.province_id,
@@ -140,7 +142,7 @@ def company_create(
         estate=estate,
         activity=activity,
         address=address.strip(),
-        postal_code=postal_code,
+        postal_code=to_ascii_digits(postal_code).strip(),
         status=status,
         status_since=status_since,
         employees=employees,
@@ -149,7 +151,8 @@ def company_create(
         insurance_debt=insurance_debt,
     )
     _check_estate(company)
-    company.full_clean()
+    # The derived keys are not the user's input: their errors would repeat the name's.
+    company.full_clean(exclude=["search_key", "search_document"])
     company.save()
     StatusChange.objects.create(
         company=company,
@@ -172,6 +175,14 @@ def company_create(
     return company
 
 
+def _field(name: str, normalize: Any, value: str) -> str:
+    """Run a normaliser and attach its error to the field, as full_clean would."""
+    try:
+        return str(normalize(value))
+    except ValidationError as error:
+        raise ValidationError({name: error.error_list}) from None
+
+
 def _check_estate(company: Company) -> None:
 
     if company.estate is not None and company.estate.province_id != company.province_id:
@@ -186,7 +197,9 @@ def company_update(*, actor: User | None, company: Company, **changes: Any) -> l
     if unknown:
         raise TypeError(f"not company fields: {sorted(unknown)}")
     if "economic_code" in changes and changes["economic_code"]:
-        changes["economic_code"] = normalize_economic_code(changes["economic_code"])
+        changes["economic_code"] = _field(
+            "economic_code", normalize_economic_code, changes["economic_code"]
+        )
     if "legal_name" in changes:
         changes["legal_name"] = changes["legal_name"].strip()
     diff = {
@@ -202,7 +215,8 @@ def company_update(*, actor: User | None, company: Company, **changes: Any) -> l
         raise ValidationError({"county": _("The county must be in the company's province.")})
     company.search_key = search_key(company.legal_name)
     _check_estate(company)
-    company.full_clean()
+    # The derived keys are not the user's input: their errors would repeat the name's.
+    company.full_clean(exclude=["search_key", "search_document"])
     company.save(update_fields=[*diff, "search_key", "updated_at"])
     company_reindex(company=company)
     # Financial amounts are recorded as changed, not with their values: the history is shown to

@@ -9,6 +9,7 @@ urlpatterns = [
     path("export.<str:fmt>", views.company_export, name="company_export"),
     path("new/", views.company_create, name="company_create"),
     path("import/", views.company_import, name="company_import"),
+    path("import/<int:pk>/", views.import_job, name="import_job"),
     path(
         "import/template-<str:kind>.<str:fmt>",
         views.import_template,

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,7 +24,15 @@ from tashil.core import selectors as core_selectors
 from tashil.core.http import AuthenticatedRequest, is_htmx
 from tashil.core.jalali import format_jalali
 from tashil.geo.models import Province
-from tashil.registry import exports, forms, history, imports, selectors, services
+from tashil.registry import (
+    exports,
+    forms,
+    history,
+    import_jobs,
+    imports,
+    selectors,
+    services,
+)
 from tashil.registry.models import Activity, Certificate, Company, Contact, Licence, Product
 
 PAGE_SIZE = 25
@@ -437,13 +446,7 @@ def certificate_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 def _figure_province(request: AuthenticatedRequest) -> Province:
-    """The province whose figures the user reads: secretariat or executive of it."""
-    ids = {
-        s.province_id
-        for s in scopes_of(request.user)
-        if s.role in (Role.SECRETARIAT, Role.EXECUTIVE)
-    }
-    provinces = list(Province.objects.filter(pk__in=ids).order_by("code"))
+    provinces = selectors.figure_provinces(request.user)
     if not provinces:
         raise Http404
     code = request.GET.get("province")
@@ -508,7 +511,7 @@ def target_set(request: AuthenticatedRequest) -> HttpResponse:
     else:
         for field_errors in form.errors.values():
             for error in field_errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     return redirect(f"{reverse('registry:knowledge_based')}?province={province.code}")
 
 
@@ -518,38 +521,46 @@ def target_set(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def company_import(request: AuthenticatedRequest) -> HttpResponse:
+    """Upload a spreadsheet: it is stored and imported by the worker; the job page follows it."""
     provinces = selectors.registry_provinces(request.user)
     if not provinces:
         raise PermissionDenied
     province = provinces[0]
     form = forms.ImportForm(request.POST or None, request.FILES or None)
-    report = None
-    status = 200
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
         try:
-            report = imports.import_file(
+            job = import_jobs.import_job_start(
                 actor=request.user,
                 province=province,
                 kind=form.cleaned_data["kind"],
-                file=upload,
-                filename=upload.name,
+                upload=form.cleaned_data["file"],
                 dry_run=form.cleaned_data["dry_run"],
+                language=get_language() or "fa",
             )
         except imports.ImportFileError as error:
             form.add_error("file", error.message)
-            status = 422
         else:
-            if not report.ok:
-                status = 422
-    elif request.method == "POST":
-        status = 422
+            return redirect("registry:import_job", pk=job.pk)
     return render(
         request,
         "registry/import.html",
-        {"form": form, "report": report, "province": province},
-        status=status,
+        {
+            "form": form,
+            "province": province,
+            "jobs": selectors.import_jobs_for_user(user=request.user)[:10],
+        },
+        status=422 if form.errors else 200,
     )
+
+
+@login_required
+@require_GET
+def import_job(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(selectors.import_jobs_for_user(user=request.user), pk=pk)
+    context = {"job": job, "report": import_jobs.job_report(job)}
+    if is_htmx(request):
+        return render(request, "registry/_import_job.html", context)
+    return render(request, "registry/import_job.html", context)
 
 
 @login_required

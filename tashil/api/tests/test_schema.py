@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import json
+import re
+import typing
+
+from django.urls import reverse
+
+from tashil.api.schemas import CompanySort
+from tashil.registry.selectors import SORTS
+
+OPERATIONS = {
+    ("get", "/api/v1/companies"): "company_list",
+    ("post", "/api/v1/companies"): "company_create",
+    ("get", "/api/v1/companies/{national_id}"): "company_get",
+    ("patch", "/api/v1/companies/{national_id}"): "company_update",
+    ("get", "/api/v1/certificates"): "certificate_list",
+    ("get", "/api/v1/companies/{national_id}/certificates"): "company_certificate_list",
+    ("post", "/api/v1/companies/{national_id}/certificates"): "company_certificate_create",
+    ("get", "/api/v1/knowledge-based/series"): "knowledge_based_series",
+}
+ERROR = {"$ref": "#/components/schemas/ErrorOut"}
+
+
+def schema(client):
+    response = client.get(reverse("api-v1:openapi-json"))
+    assert response.status_code == 200
+    return json.loads(response.content)
+
+
+def test_the_schema_is_json_with_every_path_and_operation_id(client, db):
+    spec = schema(client)
+
+    found = {
+        (method, path): operation["operationId"]
+        for path, operations in spec["paths"].items()
+        for method, operation in operations.items()
+    }
+    assert found == OPERATIONS
+    assert spec["info"]["version"] == "1"
+
+
+def test_every_operation_has_a_summary_and_documents_its_errors(client, db):
+    for path, operations in schema(client)["paths"].items():
+        for method, operation in operations.items():
+            assert operation["summary"], (method, path)
+            responses = operation["responses"]
+            assert responses["401"]["content"]["application/json"]["schema"] == ERROR
+            codes = set(responses) - {"200", "201"}
+            assert len(codes) >= 2, (method, path)
+            for code in codes:
+                assert responses[code]["content"]["application/json"]["schema"] == ERROR
+
+
+def test_the_schema_names_both_ways_to_authenticate(client, db):
+    schemes = schema(client)["components"]["securitySchemes"]
+
+    assert schemes["TokenAuth"] == {"type": "http", "scheme": "bearer"}
+    assert schemes["SessionAuth"]["in"] == "cookie"
+
+
+def test_the_error_codes_are_an_enum_in_the_schema(client, db):
+    codes = schema(client)["components"]["schemas"]["ErrorCode"]["enum"]
+
+    assert {"not_authenticated", "token_revoked", "not_found", "invalid"} <= set(codes)
+
+
+def test_the_docs_page_loads_nothing_from_a_cdn(client, db):
+    response = client.get(reverse("api-v1:openapi-view"))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert not re.search(r"https?://[^\s\"']*(cdn|jsdelivr|unpkg)", html)
+    assert not re.search(r"""(src|href)=["']https?://""", html)
+    assets = re.findall(r"""(?:src|href)=["']([^"']+)["']""", html)
+    assert assets and all(url.startswith("/static/") for url in assets)
+    assert "/api/v1/openapi.json" in html
+
+
+def test_the_docs_assets_are_served_locally(client, db):
+    html = client.get(reverse("api-v1:openapi-view")).content.decode()
+
+    for url in re.findall(r"""(?:src|href)=["'](/static/[^"']+)["']""", html):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        response.close()
+
+
+def test_the_sort_choices_match_the_registry_list(db):
+    assert set(typing.get_args(CompanySort)) == set(SORTS)
