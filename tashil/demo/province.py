@@ -5,6 +5,7 @@ Every function here is idempotent: `make run` calls it on every start.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from tashil.accounts import services as account_services
@@ -13,7 +14,7 @@ from tashil.accounts.roles import ROLE_SCOPE, Role, ScopeKind
 from tashil.agencies.models import Agency
 from tashil.core.identifiers import national_id_check_digit
 from tashil.geo.models import County, IndustrialEstate, Province
-from tashil.registry.models import Company
+from tashil.registry.models import Activity, Company
 from tashil.registry.services import company_create
 
 DEMO_PASSWORD = "Tashil@1404"  # noqa: S105 - the demo's published password
@@ -26,12 +27,44 @@ class DemoCompany:
     name: str
     county_code: str
     estate: str | None
+    activity: str = ""  # ISIC class
+    employees: int | None = None
+    since: dt.date | None = None  # operating since
+    address: str = ""
 
 
 COMPANIES = (
-    DemoCompany("1038028479", "شرکت بهداشتی آرایشی گلسار کاسپین", "2603", "کاسپین"),
-    DemoCompany("1400512345", "شرکت دانش‌بنیان پویش فناوران البرز", "2605", "البرز"),
-    DemoCompany("1400698765", "شرکت صنایع شوینده سپید لیا", "2603", "لیا"),
+    # The reference scenario's cosmetics and hygiene company (DOMAIN.md §9).
+    DemoCompany(
+        "1038028479",
+        "شرکت بهداشتی آرایشی گلسار کاسپین",
+        "2603",
+        "کاسپین",
+        activity="2023",
+        employees=340,
+        since=dt.date(2009, 4, 21),
+        address="قزوین، شهر صنعتی کاسپین، خیابان ابن سینا، پلاک ۱۴",
+    ),
+    DemoCompany(
+        "1400512345",
+        "شرکت دانش‌بنیان پویش فناوران البرز",
+        "2605",
+        "البرز",
+        activity="2651",
+        employees=62,
+        since=dt.date(2016, 10, 22),
+        address="البرز، شهر صنعتی البرز، خیابان فارابی، پلاک ۷",
+    ),
+    DemoCompany(
+        "1400698765",
+        "شرکت صنایع شوینده سپید لیا",
+        "2603",
+        "لیا",
+        activity="2023",
+        employees=185,
+        since=dt.date(2003, 7, 12),
+        address="قزوین، شهرک صنعتی لیا، خیابان سوم، پلاک ۲۲",
+    ),
 )
 
 
@@ -71,9 +104,14 @@ def load_companies() -> dict[str, Company]:
             company = company_create(
                 actor=None,
                 national_id=national_id,
+                economic_code=national_id,
                 legal_name=demo.name,
                 county=county,
                 estate=estate,
+                activity=Activity.objects.filter(code=demo.activity).first(),
+                employees=demo.employees,
+                status_since=demo.since,
+                address=demo.address,
             )
         companies[demo.key] = company
     return companies

@@ -12,6 +12,9 @@ PostgreSQL, which serves `LIKE '%…%'` directly.
 
 from __future__ import annotations
 
+import unicodedata
+from typing import TypeVar
+
 from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
@@ -24,9 +27,20 @@ FTS_TABLE = "registry_company_fts"
 TRIGRAM = 3
 
 
+def _trim_punctuation(word: str) -> str:
+    # Names are pasted in «» or quotes, and FTS habits add `*` or `(`: marks around a word are not
+    # part of it. Marks inside a word (1403-555, آ.ب.ت) are kept, as the document keeps them.
+    start, end = 0, len(word)
+    while start < end and unicodedata.category(word[start])[0] in "PS":
+        start += 1
+    while end > start and unicodedata.category(word[end - 1])[0] in "PS":
+        end -= 1
+    return word[start:end]
+
+
 def query_terms(query: str) -> list[str]:
     """The words of a query as compact keys, without duplicates, longest first."""
-    words = {compact_key(word) for word in search_key(query).split(" ")}
+    words = {compact_key(_trim_punctuation(word)) for word in search_key(query).split(" ")}
     return sorted((word for word in words if word), key=len, reverse=True)
 
 
@@ -35,7 +49,11 @@ def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def search_companies(queryset: QuerySet[Company], query: str) -> QuerySet[Company]:
+# The caller's queryset class (CompanyQuerySet and its methods) survives the search.
+CompanyQS = TypeVar("CompanyQS", bound=QuerySet[Company])
+
+
+def search_companies(queryset: CompanyQS, query: str) -> CompanyQS:
     terms = query_terms(query)
     if not terms:
         return queryset
