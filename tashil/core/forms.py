@@ -22,7 +22,7 @@ class JalaliDateInput(forms.TextInput):
             "data-jdp": "",
             "autocomplete": "off",
             "inputmode": "numeric",
-            "placeholder": "۱۴۰۴/۰۹/۲۴",
+            "placeholder": _("e.g. 1404/09/24"),
             "dir": "ltr",
         }
         super().__init__(attrs={**base, **(attrs or {})})

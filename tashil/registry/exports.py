@@ -114,6 +114,7 @@ def export_csv(companies: QuerySet[Company], *, on: dt.date) -> StreamingHttpRes
     """UTF-8 with a BOM (so that Excel reads the Persian correctly), streamed row by row."""
     language = translation.get_language() or "fa"
     writer = csv.writer(_Echo())
+    headers = _headers(on)  # now, in the asker's language: the body is produced later
 
     def cell(value: Any) -> Any:
         if value is None:
@@ -123,7 +124,7 @@ def export_csv(companies: QuerySet[Company], *, on: dt.date) -> StreamingHttpRes
         return value
 
     def lines() -> Iterator[str]:
-        yield "\ufeff" + writer.writerow(_headers(on))
+        yield "\ufeff" + writer.writerow(headers)
         for record in _records(companies, on, language):
             yield writer.writerow([cell(value) for value in record])
 

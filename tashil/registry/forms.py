@@ -25,6 +25,7 @@ from tashil.registry.models import (
     LicenceKind,
 )
 from tashil.registry.selectors import SORTS, CompanyFilters
+from tashil.registry.services import COMPANY_FIELDS
 
 YES_NO = [("", _("all")), ("yes", _("yes")), ("no", _("no"))]
 
@@ -168,20 +169,8 @@ class CompanyForm(forms.Form):
         return value
 
     def field_values(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            "legal_name": data["legal_name"],
-            "economic_code": data["economic_code"],
-            "county": data["county"],
-            "estate": data["estate"],
-            "activity": data["activity"],
-            "address": data["address"],
-            "postal_code": data["postal_code"],
-            "employees": data["employees"],
-            "bank_debt": data["bank_debt"],
-            "tax_debt": data["tax_debt"],
-            "insurance_debt": data["insurance_debt"],
-        }
+        """The cleaned values the company services take."""
+        return {name: self.cleaned_data[name] for name in COMPANY_FIELDS}
 
 
 class StatusForm(forms.Form):

@@ -54,6 +54,7 @@ from tashil.registry.models import (
     CompanyStatus,
 )
 from tashil.registry.services import (
+    PROFILE_FIELDS,
     certificate_add,
     certificate_update,
     company_create,
@@ -978,16 +979,8 @@ def _check_certificates(
     return known
 
 
-COMPANY_UPDATE_FIELDS = (
-    "legal_name",
-    "economic_code",
-    "county",
-    "estate",
-    "activity",
-    "address",
-    "postal_code",
-    "employees",
-)
+# The columns an import may update: not the financial figures, which no template carries.
+COMPANY_UPDATE_FIELDS = PROFILE_FIELDS
 
 
 def _apply_company(actor: User | None, known: _Known, row: _Row) -> str:

@@ -39,7 +39,8 @@ from tashil.registry.models import (
 
 # The fields `company_update` may change. Status has its own service (it keeps a history) and the
 # national ID never changes: it is the company's identity, and imports match on it.
-COMPANY_FIELDS = (
+FINANCIAL_FIELDS = ("bank_debt", "tax_debt", "insurance_debt")
+PROFILE_FIELDS = (
     "legal_name",
     "economic_code",
     "county",
@@ -48,11 +49,8 @@ COMPANY_FIELDS = (
     "address",
     "postal_code",
     "employees",
-    "bank_debt",
-    "tax_debt",
-    "insurance_debt",
 )
-FINANCIAL_FIELDS = ("bank_debt", "tax_debt", "insurance_debt")
+COMPANY_FIELDS = PROFILE_FIELDS + FINANCIAL_FIELDS
 
 
 class EventKind(models.TextChoices):

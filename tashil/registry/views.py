@@ -147,20 +147,9 @@ def _activity_options() -> list[tuple[str, str]]:
 @require_http_methods(["GET", "POST"])
 def company_edit(request: AuthenticatedRequest, national_id: str) -> HttpResponse:
     company = _editable(request, national_id)
-    initial = {
-        "national_id": company.national_id,
-        "legal_name": company.legal_name,
-        "economic_code": company.economic_code,
-        "county": company.county,
-        "estate": company.estate,
-        "activity": company.activity.code if company.activity else "",
-        "address": company.address,
-        "postal_code": company.postal_code,
-        "employees": company.employees,
-        "bank_debt": company.bank_debt,
-        "tax_debt": company.tax_debt,
-        "insurance_debt": company.insurance_debt,
-    }
+    initial = {name: getattr(company, name) for name in services.COMPANY_FIELDS}
+    initial["national_id"] = company.national_id
+    initial["activity"] = company.activity.code if company.activity else ""
     form = forms.CompanyForm(
         request.POST or None, initial=initial, province=company.province, editing=True
     )
@@ -356,6 +345,13 @@ def part_remove(
 # --- Certificates --------------------------------------------------------------------------------
 
 
+def _certificate_initial(certificate: Certificate) -> dict[str, Any]:
+    return {
+        name: getattr(certificate, name)
+        for name in ("number", "certificate_class", "issued_on", "expires_on", "approved_products")
+    }
+
+
 def _certificate_for_edit(request: AuthenticatedRequest, pk: int) -> Certificate:
     certificate = get_object_or_404(Certificate.objects.select_related("company"), pk=pk)
     _editable(request, certificate.company.national_id)
@@ -383,14 +379,7 @@ def certificate_add(request: AuthenticatedRequest, national_id: str) -> HttpResp
 def certificate_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     certificate = _certificate_for_edit(request, pk)
     company = certificate.company
-    initial = {
-        "number": certificate.number,
-        "certificate_class": certificate.certificate_class,
-        "issued_on": certificate.issued_on,
-        "expires_on": certificate.expires_on,
-        "approved_products": certificate.approved_products,
-    }
-    form = forms.CertificateForm(request.POST or None, initial=initial)
+    form = forms.CertificateForm(request.POST or None, initial=_certificate_initial(certificate))
     form.fields["number"].disabled = True
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "number"}
@@ -425,15 +414,7 @@ def certificate_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The certificate was revoked."))
             return redirect("registry:company_detail", national_id=company.national_id)
-    form = forms.CertificateForm(
-        initial={
-            "number": certificate.number,
-            "certificate_class": certificate.certificate_class,
-            "issued_on": certificate.issued_on,
-            "expires_on": certificate.expires_on,
-            "approved_products": certificate.approved_products,
-        }
-    )
+    form = forms.CertificateForm(initial=_certificate_initial(certificate))
     return render(
         request,
         "registry/certificate_form.html",

@@ -30,7 +30,9 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"{registry.knowledge_based} active knowledge-based units in Qazvin on "
-            f"{format_jalali(REFERENCE_DATE, language='en')}"
+            f"{format_jalali(REFERENCE_DATE, language='en')}: see "
+            f"/registry/knowledge-based/?on={format_jalali(REFERENCE_DATE, language='en')} "
+            "(log in as dabir or ostandar)"
         )
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD})"))
