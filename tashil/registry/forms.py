@@ -229,6 +229,21 @@ class KnowledgeBasedForm(forms.Form):
     on = JalaliDateField(label=_("On date"), required=False)
     start = JalaliDateField(label=_("Chart from"), required=False)
 
+    # A chart of more than this many years is unreadable and costs a long scan.
+    MAX_YEARS = 10
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        on, start = data.get("on") or timezone.localdate(), data.get("start")
+        if start and start > on:
+            self.add_error("start", _("The chart must start before the date it counts on."))
+        elif start and (on - start).days > 366 * self.MAX_YEARS:
+            self.add_error(
+                "start",
+                _("The chart can span at most %(years)d years.") % {"years": self.MAX_YEARS},
+            )
+        return data
+
 
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(label=_("What the file holds"), choices=ImportKind.choices)

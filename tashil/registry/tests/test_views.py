@@ -395,3 +395,13 @@ def test_the_executive_may_not_set_a_target(client: Any, executive: Any, provinc
         {"province": province.code, "count": "5", "due_on": "1405/12/29"},
     )
     assert response.status_code == 403
+
+
+def test_a_chart_starting_after_its_date_is_refused_with_a_message(
+    client: Any, secretariat: Any
+) -> None:
+    response = login(client, secretariat).get(
+        reverse("registry:knowledge_based"), {"on": "1404/09/24", "start": "1404/10/01"}
+    )
+    assert response.status_code == 200
+    assert "start" in response.context["form"].errors
