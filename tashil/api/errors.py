@@ -89,6 +89,40 @@ def in_field(field: str, exc: DjangoValidationError) -> DjangoValidationError:
     return DjangoValidationError({field: exc.error_list})
 
 
+# Pydantic writes its messages in English; these are the ones a client meets, in the user's
+# language. Others keep pydantic's text; the `code` is stable either way.
+def _pydantic_message(error: Mapping[str, Any]) -> str:
+    kind = str(error.get("type", ""))
+    context = dict(error.get("ctx") or {})
+    messages: dict[str, str] = {
+        "missing": _("This field is required."),
+        "int_parsing": _("Enter a whole number."),
+        "int_type": _("Enter a whole number."),
+        "int_from_float": _("Enter a whole number."),
+        "bool_parsing": _("Enter true or false."),
+        "date_parsing": _("Enter a date as YYYY-MM-DD (Gregorian)."),
+        "date_from_datetime_parsing": _("Enter a date as YYYY-MM-DD (Gregorian)."),
+        "date_type": _("Enter a date as YYYY-MM-DD (Gregorian)."),
+        "enum": _("Select a valid choice."),
+        "literal_error": _("Select a valid choice."),
+        "string_type": _("Enter text."),
+        "json_invalid": _("The request body is not valid JSON."),
+        "model_attributes_type": _("The request body must be a JSON object."),
+        "dict_type": _("The request body must be a JSON object."),
+    }
+    if kind in messages:
+        return messages[kind]
+    if kind == "greater_than_equal":
+        return _("Enter a value of at least %(limit)s.") % {"limit": context.get("ge")}
+    if kind == "less_than_equal":
+        return _("Enter a value of at most %(limit)s.") % {"limit": context.get("le")}
+    if kind == "string_too_long":
+        return _("Enter at most %(limit)s characters.") % {"limit": context.get("max_length")}
+    message = str(error.get("msg", ""))
+    # Our own validators raise ValueError with a translated message; pydantic prefixes it.
+    return message.removeprefix("Value error, ")
+
+
 def _ninja_field_errors(errors: Iterable[Mapping[str, Any]]) -> FieldErrors:
     result: FieldErrors = {}
     for error in errors:
@@ -100,7 +134,7 @@ def _ninja_field_errors(errors: Iterable[Mapping[str, Any]]) -> FieldErrors:
             loc = loc[1:]
         field = ".".join(loc) or NON_FIELD_ERRORS
         result.setdefault(field, []).append(
-            {"code": str(error.get("type", "invalid")), "message": str(error.get("msg", ""))}
+            {"code": str(error.get("type", "invalid")), "message": _pydantic_message(error)}
         )
     return result
 

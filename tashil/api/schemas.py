@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import AfterValidator, field_validator
 from pydantic_core import PydanticCustomError
@@ -21,15 +22,29 @@ from tashil.registry.models import CertificateClass, Company, CompanyStatus
 
 # The earliest year a date in the registry can have. A Jalali date sent by mistake in ISO form
 # (1404-09-24) is a valid Gregorian date six centuries ago; refusing it beats silently
-# answering for the year 1404.
+# answering for the year 1404. The latest keeps date arithmetic (a year on, 60 days on) and
+# Jalali conversion away from the calendar's end.
 EARLIEST_YEAR = 1900
+LATEST_YEAR = 2200
+# Bounds that keep numbers inside the database's integer columns.
+MAX_ID = 2**31 - 1
+MAX_OFFSET = 100_000
+MAX_EMPLOYEES = 1_000_000
+MAX_RIAL = 10**18
 
 
 def _gregorian(value: dt.date) -> dt.date:
     if value.year < EARLIEST_YEAR:
         raise PydanticCustomError(
             "date_not_gregorian",
-            "Dates are Gregorian (ISO 8601, e.g. 2025-12-15); this looks like a Jalali date.",
+            str(
+                _("Dates are Gregorian (ISO 8601, e.g. 2025-12-15); this looks like a Jalali date.")
+            ),
+        )
+    if value.year > LATEST_YEAR:
+        raise PydanticCustomError(
+            "date_out_of_range",
+            str(_("The year must be %(year)s or earlier.") % {"year": LATEST_YEAR}),
         )
     return value
 
@@ -94,7 +109,7 @@ CompanySort = Literal[
 class CompanyFiltersIn(Schema):
     q: str = Field("", max_length=200, description="Words of the name, IDs, products or activity.")
     county: str | None = Field(None, description="County code, e.g. 2603.")
-    estate: int | None = Field(None, description="Industrial estate id.")
+    estate: int | None = Field(None, ge=1, le=MAX_ID, description="Industrial estate id.")
     activity: str | None = Field(None, description="ISIC Rev.4 class code, e.g. 2023.")
     section: str | None = Field(None, max_length=1, description="ISIC section letter, e.g. C.")
     status: CompanyStatus | None = None
@@ -116,7 +131,7 @@ class CompanyFiltersIn(Schema):
     )
     sort: CompanySort = "name"
     limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class CompanyItem(Schema):
@@ -235,7 +250,9 @@ class CompanyCreateIn(Schema):
     )
     legal_name: str = Field(min_length=1, max_length=255)
     county: str = Field(description="County code, e.g. 2603.")
-    estate: int | None = Field(None, description="Industrial estate id, in the same province.")
+    estate: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Industrial estate id, in the same province."
+    )
     economic_code: str = Field(
         "", max_length=40, description=f"11 or 14 digits. {_IDENTIFIER_HELP}"
     )
@@ -244,10 +261,10 @@ class CompanyCreateIn(Schema):
     postal_code: str = Field("", max_length=30, description="10 digits.")
     status: CompanyStatus = CompanyStatus.OPERATING
     status_since: GregorianDate | None = None
-    employees: int | None = Field(None, ge=0)
-    bank_debt: int | None = Field(None, ge=0, description="Rial.")
-    tax_debt: int | None = Field(None, ge=0, description="Rial.")
-    insurance_debt: int | None = Field(None, ge=0, description="Rial.")
+    employees: int | None = Field(None, ge=0, le=MAX_EMPLOYEES)
+    bank_debt: int | None = Field(None, ge=0, le=MAX_RIAL, description="Rial.")
+    tax_debt: int | None = Field(None, ge=0, le=MAX_RIAL, description="Rial.")
+    insurance_debt: int | None = Field(None, ge=0, le=MAX_RIAL, description="Rial.")
 
 
 class CompanyUpdateIn(Schema):
@@ -257,21 +274,21 @@ class CompanyUpdateIn(Schema):
     legal_name: str | None = Field(None, min_length=1, max_length=255)
     economic_code: str | None = Field(None, max_length=40, description="Empty string clears it.")
     county: str | None = Field(None, description="County code, within the company's province.")
-    estate: int | None = None
+    estate: int | None = Field(None, ge=1, le=MAX_ID)
     activity: str | None = None
     address: str | None = None
     postal_code: str | None = Field(None, max_length=30)
-    employees: int | None = Field(None, ge=0)
-    bank_debt: int | None = Field(None, ge=0)
-    tax_debt: int | None = Field(None, ge=0)
-    insurance_debt: int | None = Field(None, ge=0)
+    employees: int | None = Field(None, ge=0, le=MAX_EMPLOYEES)
+    bank_debt: int | None = Field(None, ge=0, le=MAX_RIAL)
+    tax_debt: int | None = Field(None, ge=0, le=MAX_RIAL)
+    insurance_debt: int | None = Field(None, ge=0, le=MAX_RIAL)
 
     @field_validator("legal_name", "economic_code", "county", "address", "postal_code")
     @classmethod
     def _not_null(cls, value: str | None) -> str:
         # Validators run only on fields that were sent, so an explicit null lands here.
         if value is None:
-            raise ValueError("This field cannot be null.")
+            raise ValueError(_("This field cannot be null."))
         return value
 
 
@@ -289,7 +306,7 @@ class CertificateFiltersIn(Schema):
     )
     certificate_class: CertificateClass | None = Field(None, alias="class")
     limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class CertificatePage(Schema):

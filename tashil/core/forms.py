@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import jdatetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -34,9 +35,17 @@ class JalaliDateInput(forms.TextInput):
 
 
 class JalaliDateField(forms.Field):
-    """Accepts a Jalali date in any digit script and cleans to a Gregorian `date`."""
+    """Accepts a Jalali date in any digit script and cleans to a Gregorian `date`.
+
+    Years are limited to a plausible range (1300–1500 by default): a mistyped year such as 14040
+    or 0001 is a typing error, and dates that far out also break calendar arithmetic downstream.
+    """
 
     widget = JalaliDateInput
+
+    def __init__(self, *, min_year: int = 1300, max_year: int = 1500, **kwargs: Any) -> None:
+        self.min_year, self.max_year = min_year, max_year
+        super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> dt.date | None:
         if value in self.empty_values:
@@ -44,9 +53,17 @@ class JalaliDateField(forms.Field):
         if isinstance(value, dt.date):
             return value
         try:
-            return parse_jalali_date(str(value))
+            day = parse_jalali_date(str(value))
         except JalaliDateError as exc:
             raise ValidationError(exc.message, code=exc.code) from None
+        year = jdatetime.date.fromgregorian(date=day).year
+        if not self.min_year <= year <= self.max_year:
+            raise ValidationError(
+                _("Enter a year between %(min)s and %(max)s.")
+                % {"min": self.min_year, "max": self.max_year},
+                code="year_out_of_range",
+            )
+        return day
 
 
 class DigitsIntegerField(forms.IntegerField):

@@ -5,6 +5,7 @@ from django.contrib import admin
 
 from tashil.core.text import search_key
 from tashil.registry.models import Activity, ActivitySection, Certificate, Company, CompanyEvent
+from tashil.registry.services import FINANCIAL_FIELDS
 
 
 @admin.register(Company)
@@ -12,7 +13,12 @@ class CompanyAdmin(admin.ModelAdmin):
     list_display = ("legal_name", "national_id", "county", "status")
     list_filter = ("status", "province")
     search_fields = ("search_key", "national_id")
-    readonly_fields = [field.name for field in Company._meta.fields]
+    # Administrators manage users and reference data; a company's debts are not theirs to read
+    # (DOMAIN.md §2), so the admin leaves them out.
+    exclude = FINANCIAL_FIELDS
+    readonly_fields = [
+        field.name for field in Company._meta.fields if field.name not in (*FINANCIAL_FIELDS, "id")
+    ]
 
     def has_add_permission(self, request):
         return False
@@ -27,7 +33,15 @@ class CertificateAdmin(admin.ModelAdmin):
     search_fields = ("number", "company__national_id")
     readonly_fields = [field.name for field in Certificate._meta.fields]
 
+    # Certificates change through the registry pages, whose services keep the history, the search
+    # document and the knowledge-based counts in step.
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -41,6 +55,9 @@ class CompanyEventAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -77,7 +77,22 @@ def _records(companies: QuerySet[Company], on: dt.date, language: str) -> Iterat
             yield _record(company)
 
 
+# A cell starting with one of these is a formula to Excel and LibreOffice (CSV injection): a
+# company named '=HYPERLINK(…)' must export as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _record(company: Any) -> list[Any]:
+    return [_text(value) for value in _raw_record(company)]
+
+
+def _raw_record(company: Any) -> list[Any]:
     number = company.export_certificate_number
     klass = company.export_certificate_class
     expires_on = company.export_certificate_expires_on

@@ -27,6 +27,10 @@ from tashil.registry.models import (
 from tashil.registry.selectors import SORTS, CompanyFilters
 from tashil.registry.services import COMPANY_FIELDS
 
+# Bounds that keep a typing slip out of the database columns (and their arithmetic).
+MAX_EMPLOYEES = 1_000_000
+MAX_RIAL = 10**18
+
 YES_NO = [("", _("all")), ("yes", _("yes")), ("no", _("no"))]
 
 
@@ -145,11 +149,17 @@ class CompanyForm(forms.Form):
         label=_("Address"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     postal_code = forms.CharField(label=_("Postal code"), required=False, max_length=20)
-    employees = DigitsIntegerField(label=_("Employees"), required=False, min_value=0)
-    bank_debt = DigitsIntegerField(label=_("Bank debt (rial)"), required=False, min_value=0)
-    tax_debt = DigitsIntegerField(label=_("Tax debt (rial)"), required=False, min_value=0)
+    employees = DigitsIntegerField(
+        label=_("Employees"), required=False, min_value=0, max_value=MAX_EMPLOYEES
+    )
+    bank_debt = DigitsIntegerField(
+        label=_("Bank debt (rial)"), required=False, min_value=0, max_value=MAX_RIAL
+    )
+    tax_debt = DigitsIntegerField(
+        label=_("Tax debt (rial)"), required=False, min_value=0, max_value=MAX_RIAL
+    )
     insurance_debt = DigitsIntegerField(
-        label=_("Social security debt (rial)"), required=False, min_value=0
+        label=_("Social security debt (rial)"), required=False, min_value=0, max_value=MAX_RIAL
     )
 
     def __init__(
@@ -220,9 +230,17 @@ class RevokeForm(forms.Form):
 
 
 class TargetForm(forms.Form):
-    count = DigitsIntegerField(label=_("Target number of active units"), min_value=1)
+    count = DigitsIntegerField(
+        label=_("Target number of active units"), min_value=1, max_value=1_000_000
+    )
     due_on = JalaliDateField(label=_("By date"))
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+    def clean_due_on(self) -> Any:
+        due_on = self.cleaned_data["due_on"]
+        if due_on <= timezone.localdate():
+            raise forms.ValidationError(_("A target is set for a date still to come."))
+        return due_on
 
 
 class KnowledgeBasedForm(forms.Form):

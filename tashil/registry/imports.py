@@ -21,6 +21,7 @@ import csv
 import datetime as dt
 import io
 import re
+import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -65,6 +66,7 @@ from tashil.registry.services import (
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 
 GUIDE_SHEET = "راهنما"
 
@@ -460,6 +462,19 @@ def _not_a_spreadsheet() -> str:
 
 
 def _read_xlsx(data: bytes) -> Iterator[tuple[int, list[Any]]]:
+    # The upload limit counts compressed bytes; a workbook of repeated cells compresses a
+    # thousandfold. Refuse one that would unpack to more than MAX_UNPACKED_BYTES before openpyxl
+    # reads it (it keeps the shared strings in memory).
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile:
+        raise ImportFileError(_not_a_spreadsheet(), code="not_spreadsheet") from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportFileError(
+            _("The workbook is too large once unpacked. Split it into smaller files."),
+            code="too_large",
+        )
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:

@@ -154,19 +154,24 @@ class Company(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(legal_name=""), name="company_legal_name_not_empty"
+                condition=~Q(legal_name=""),
+                name="company_legal_name_not_empty",
+                violation_error_message=_("Enter the legal name."),
             ),
             models.CheckConstraint(
                 condition=Q(bank_debt__gte=0) | Q(bank_debt__isnull=True),
                 name="company_bank_debt_not_negative",
+                violation_error_message=_("An amount cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(tax_debt__gte=0) | Q(tax_debt__isnull=True),
                 name="company_tax_debt_not_negative",
+                violation_error_message=_("An amount cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(insurance_debt__gte=0) | Q(insurance_debt__isnull=True),
                 name="company_insurance_debt_not_negative",
+                violation_error_message=_("An amount cannot be negative."),
             ),
         ]
 
@@ -177,7 +182,12 @@ class Company(models.Model):
 class StatusChange(models.Model):
     """The company's status history: one row per change, the newest is the current status."""
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="status_changes")
+    company = models.ForeignKey(
+        Company,
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+        verbose_name=_("company"),
+    )
     status = models.CharField(_("status"), max_length=20, choices=CompanyStatus.choices)
     since = models.DateField(_("since"))
     note = models.TextField(_("note"), blank=True)
@@ -201,7 +211,9 @@ class LicenceKind(models.TextChoices):
 
 
 class Licence(models.Model):
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="licences")
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="licences", verbose_name=_("company")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=LicenceKind.choices)
     number = models.CharField(_("number"), max_length=50)
     issuer = models.CharField(_("issuer"), max_length=255, blank=True)
@@ -219,6 +231,7 @@ class Licence(models.Model):
             models.CheckConstraint(
                 condition=Q(expires_on__isnull=True) | Q(expires_on__gt=models.F("issued_on")),
                 name="licence_expires_after_issue",
+                violation_error_message=_("The expiry date must be after the issue date."),
             ),
         ]
 
@@ -227,7 +240,9 @@ class Licence(models.Model):
 
 
 class Product(models.Model):
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="products")
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="products", verbose_name=_("company")
+    )
     name = models.CharField(_("product"), max_length=255)
     hs_code = models.CharField(
         _("HS code"), max_length=10, blank=True, validators=[hs_code_validator]
@@ -238,7 +253,11 @@ class Product(models.Model):
         verbose_name_plural = _("products")
         ordering = ["name", "id"]
         constraints = [
-            models.CheckConstraint(condition=~Q(name=""), name="product_name_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="product_name_not_empty",
+                violation_error_message=_("Enter the product name."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -246,7 +265,9 @@ class Product(models.Model):
 
 
 class Contact(models.Model):
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="contacts")
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("company")
+    )
     name = models.CharField(_("name"), max_length=255)
     title = models.CharField(_("position"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
@@ -296,7 +317,9 @@ class Certificate(models.Model):
     """A knowledge-based certificate (تأیید دانش‌بنیان). Whether a company is knowledge-based on a
     date is derived from these rows (`valid_on`), never stored on the company."""
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="certificates")
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="certificates", verbose_name=_("company")
+    )
     number = models.CharField(_("certificate number"), max_length=50, unique=True)
     certificate_class = models.CharField(
         _("class"), max_length=20, choices=CertificateClass.choices
@@ -319,10 +342,12 @@ class Certificate(models.Model):
             models.CheckConstraint(
                 condition=Q(expires_on__gt=models.F("issued_on")),
                 name="certificate_expires_after_issue",
+                violation_error_message=_("The expiry date must be after the issue date."),
             ),
             models.CheckConstraint(
                 condition=Q(revoked_on__isnull=True) | Q(revoked_on__gte=models.F("issued_on")),
                 name="certificate_revoked_after_issue",
+                violation_error_message=_("The certificate was revoked before this issue date."),
             ),
             # The class set follows the issue date (DOMAIN.md §3).
             models.CheckConstraint(
@@ -337,6 +362,10 @@ class Certificate(models.Model):
                     )
                 ),
                 name="certificate_class_matches_issue_date",
+                violation_error_message=_(
+                    "The certificate class does not match its issue date "
+                    "(the classes changed on 1402/05/01)."
+                ),
             ),
         ]
 
@@ -391,7 +420,11 @@ class KnowledgeBasedTarget(models.Model):
         verbose_name_plural = _("knowledge-based targets")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(count__gte=1), name="target_count_positive"),
+            models.CheckConstraint(
+                condition=Q(count__gte=1),
+                name="target_count_positive",
+                violation_error_message=_("The target must be at least one unit."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -402,7 +435,9 @@ class CompanyEvent(models.Model):
     """Append-only history of a company: who changed what, when. `changes` maps a field to
     `[old, new]` for updates, or holds the created/removed object's fields."""
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="events")
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="events", verbose_name=_("company")
+    )
     actor = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

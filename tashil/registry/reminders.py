@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import translation
+from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 
 from tashil.accounts.models import User
@@ -134,4 +135,5 @@ def warning_text(*, certificate: Certificate, days_left: int) -> tuple[str, str]
             )
             % values
         )
-    return subject, body
+    # Notification.subject holds 255 characters; a long company name must not fail the job.
+    return Truncator(subject).chars(255), body

@@ -231,9 +231,13 @@ def current_target(*, province: Province) -> KnowledgeBasedTarget | None:
 def expiring_certificates(
     *, province: Province, on: dt.date, days: int = EXPIRING_DAYS
 ) -> QuerySet[Certificate]:
+    renewed = Certificate.objects.filter(
+        company=OuterRef("company"), expires_on__gt=OuterRef("expires_on"), revoked_on__isnull=True
+    )
     return (
         Certificate.objects.valid_on(on)
         .filter(company__province=province, expires_on__lte=on + dt.timedelta(days=days))
+        .exclude(Exists(renewed))
         .select_related("company")
         .order_by("expires_on")
     )

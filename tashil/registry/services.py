@@ -237,6 +237,9 @@ def company_set_status(
 ) -> StatusChange:
     if status not in CompanyStatus.values:
         raise ValueError(f"unknown status {status!r}")
+    # A change is recorded once it has happened: a future date would make it current today.
+    if since > timezone.localdate():
+        raise ValidationError({"since": _("A status change cannot be dated in the future.")})
     company = Company.objects.select_for_update().get(pk=company.pk)
     previous = company.status
     change = StatusChange.objects.create(
@@ -273,6 +276,8 @@ def licence_add(
 ) -> Licence:
     if kind not in LicenceKind.values:
         raise ValueError(f"unknown licence kind {kind!r}")
+    if expires_on is not None and expires_on <= issued_on:
+        raise ValidationError({"expires_on": _("The expiry date must be after the issue date.")})
     licence = Licence(
         company=company,
         kind=kind,
@@ -516,6 +521,12 @@ def _check_certificate(certificate: Certificate) -> None:
         and certificate.expires_on <= certificate.issued_on
     ):
         errors["expires_on"] = _("The expiry date must be after the issue date.")
+    if (
+        certificate.issued_on
+        and certificate.revoked_on
+        and certificate.revoked_on < certificate.issued_on
+    ):
+        errors["issued_on"] = _("The certificate was revoked before this issue date.")
     if errors:
         raise ValidationError(errors)
 

@@ -36,6 +36,8 @@ from tashil.registry import (
 from tashil.registry.models import Activity, Certificate, Company, Contact, Licence, Product
 
 PAGE_SIZE = 25
+# Beyond this, narrow the filters or export: an offset this deep is a mistake or a scraper.
+MAX_PAGE = 4000
 
 
 def _apply_errors(form: Any, error: ValidationError) -> None:
@@ -68,7 +70,7 @@ def company_list(request: AuthenticatedRequest) -> HttpResponse:
     form = forms.CompanyFilterForm(request.GET or None, provinces=_visible_provinces(request))
     filters = form.filters()
     try:
-        page = max(1, int(request.GET.get("page", "1")))
+        page = min(MAX_PAGE, max(1, int(request.GET.get("page", "1"))))
     except ValueError:
         page = 1
     # No COUNT(*) over the registry on every request: read one row more than a page to know
@@ -446,7 +448,8 @@ def knowledge_based(request: AuthenticatedRequest) -> HttpResponse:
         on = form.cleaned_data["on"] or today
         start = form.cleaned_data["start"]
     target = selectors.current_target(province=province)
-    end = max(on, target.due_on) if target else on
+    # The chart runs to the target's date, but no further than ten years on.
+    end = min(max(on, target.due_on), on + dt.timedelta(days=3653)) if target else on
     start = start or (on - dt.timedelta(days=365))
     series = selectors.knowledge_based_series(province=province, start=start, end=end)
     chart = {

@@ -191,3 +191,12 @@ def test_the_excel_export_is_a_right_to_left_sheet_with_date_cells(listed, secre
     assert row[10] == 45
     assert row[11:] == ("Yes", "KB-NEW", "innovator", "1405/12/29", dt.datetime(2027, 3, 20))
     assert by_id[plain.national_id][11] == "No"
+
+
+def test_a_name_that_looks_like_a_formula_is_exported_as_text(secretariat, county):
+    CompanyFactory(county=county, legal_name='=HYPERLINK("http://evil.example","x")')
+    rows = csv_rows(export_csv(rows_of(secretariat, county), on=ON))
+    assert rows[1][1] == '\'=HYPERLINK("http://evil.example","x")'
+    response = export_xlsx(rows_of(secretariat, county), on=ON)
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
+    assert sheet.cell(row=2, column=2).data_type == "s"

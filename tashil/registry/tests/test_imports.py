@@ -804,3 +804,26 @@ def test_the_csv_template_has_a_bom_and_only_the_header_row(province):
     with pytest.raises(ImportFileError) as raised:
         run(province, file=io.BytesIO(data), filename="template.csv")
     assert raised.value.code == "no_rows"
+
+
+def test_a_workbook_that_unpacks_too_large_is_refused_before_it_is_read(
+    monkeypatch, secretariat, province
+):
+    imports_module = imports
+    monkeypatch.setattr(imports_module, "MAX_UNPACKED_BYTES", 1000)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["x" * 50] * 50)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    with pytest.raises(imports_module.ImportFileError) as raised:
+        imports_module.import_file(
+            actor=secretariat,
+            province=province,
+            kind="companies",
+            file=buffer,
+            filename="big.xlsx",
+            dry_run=True,
+        )
+    assert raised.value.code == "too_large"

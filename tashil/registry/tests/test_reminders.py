@@ -202,3 +202,10 @@ def test_the_daily_job_warns_with_the_local_date(
 
     assert recorded(certificate) == [30, 60]
     assert len(mail.outbox) == 2
+
+
+def test_a_very_long_company_name_still_fits_the_notice_subject(certificate, company, cast):
+    type(company).objects.filter(pk=company.pk).update(legal_name="شرکت " + "ب" * 250)
+    assert certificate_expiry_warnings_send(today=days_before(60)) == 1
+    subjects = set(Notification.objects.values_list("subject", flat=True))
+    assert subjects and all(len(subject) <= 255 for subject in subjects)

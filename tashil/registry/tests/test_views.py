@@ -14,7 +14,13 @@ from tashil.factories import (
     CompanyFactory,
     ProductFactory,
 )
-from tashil.registry.models import Certificate, Company, CompanyEvent, Product
+from tashil.registry.models import (
+    Certificate,
+    Company,
+    CompanyEvent,
+    KnowledgeBasedTarget,
+    Product,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -405,3 +411,61 @@ def test_a_chart_starting_after_its_date_is_refused_with_a_message(
     )
     assert response.status_code == 200
     assert "start" in response.context["form"].errors
+
+
+def test_a_huge_page_number_is_clamped_not_a_server_error(
+    client: Any, secretariat: Any, company: Company
+) -> None:
+    response = login(client, secretariat).get(reverse("registry:company_list"), {"page": "9" * 30})
+    assert response.status_code == 200
+    assert list(response.context["companies"]) == []
+
+
+@pytest.mark.parametrize("on", ["0001/01/01", "9377/12/29", "14040/01/01"])
+def test_an_implausible_year_on_the_figures_page_is_a_form_error(
+    client: Any, secretariat: Any, on: str
+) -> None:
+    response = login(client, secretariat).get(reverse("registry:knowledge_based"), {"on": on})
+    assert response.status_code == 200
+    assert response.context["form"].errors
+
+
+def test_a_target_must_lie_ahead(client: Any, secretariat: Any, province: Any) -> None:
+    response = login(client, secretariat).post(
+        reverse("registry:target_set"),
+        {"province": province.code, "count": "10", "due_on": "1400/01/01"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert not KnowledgeBasedTarget.objects.exists()
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+
+
+def test_a_status_dated_in_the_future_is_refused(
+    client: Any, secretariat: Any, company: Company
+) -> None:
+    response = login(client, secretariat).post(
+        reverse("registry:company_status", args=[company.national_id]),
+        {"status": "closed", "since": "1499/01/01"},
+    )
+    assert response.status_code == 422
+    assert "since" in response.context["status_form"].errors
+    company.refresh_from_db()
+    assert company.status == "operating"
+
+
+def test_a_licence_expiring_before_its_issue_gets_a_persian_field_error(
+    client: Any, secretariat: Any, company: Company
+) -> None:
+    response = login(client, secretariat).post(
+        reverse("registry:licence_add", args=[company.national_id]),
+        {
+            "kind": "operating",
+            "number": "12",
+            "issued_on": "1403/01/10",
+            "expires_on": "1402/01/10",
+        },
+    )
+    assert response.status_code == 422
+    errors = response.context["licence_form"].errors["expires_on"]
+    assert errors == ["تاریخ انقضا باید پس از تاریخ صدور باشد."]
