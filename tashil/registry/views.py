@@ -13,11 +13,10 @@ from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tashil.accounts.access import scopes_of
 from tashil.accounts.models import RoleAssignment
 from tashil.accounts.roles import Role
 from tashil.core import selectors as core_selectors
@@ -236,90 +235,40 @@ def company_history(request: AuthenticatedRequest, national_id: str) -> HttpResp
 # --- Parts of a company: status, products, licences, contacts ------------------------------------
 
 
-def _part_add(
-    request: AuthenticatedRequest,
-    national_id: str,
-    *,
-    form_class: type[Any],
-    form_name: str,
-    save: Callable[[Company, dict[str, Any]], Any],
-    success: str,
-) -> HttpResponse:
-    """The shared shape of the small forms on the detail page: validate, call the service,
-    come back to the page; on an error show the page again with the input kept."""
+# The small forms on the detail page: what each is called in the URL, its form, the service that
+# saves it (called with actor= and company=) and what to say when it is saved.
+ADD_PARTS: dict[str, tuple[type[Any], Callable[..., Any], Any]] = {
+    "status": (
+        forms.StatusForm,
+        services.company_set_status,
+        gettext_lazy("The status was recorded."),
+    ),
+    "product": (forms.ProductForm, services.product_add, gettext_lazy("The product was added.")),
+    "licence": (forms.LicenceForm, services.licence_add, gettext_lazy("The licence was added.")),
+    "contact": (forms.ContactForm, services.contact_add, gettext_lazy("The contact was added.")),
+}
+
+
+@login_required
+@require_POST
+def part_add(request: AuthenticatedRequest, national_id: str, part: str) -> HttpResponse:
+    """Validate, call the service, come back to the page; on an error show the page again with
+    the input kept and that form open."""
+    form_class, save, success = ADD_PARTS[part]
     company = _editable(request, national_id)
     form = form_class(request.POST)
     if form.is_valid():
         try:
-            save(company, form.cleaned_data)
+            save(actor=request.user, company=company, **form.cleaned_data)
         except ValidationError as error:
             _apply_errors(form, error)
         else:
             messages.success(request, success)
             return redirect("registry:company_detail", national_id=company.national_id)
+    form_name = f"{part}_form"
     context = _detail_context(request, company, **{form_name: form})
     context["open_form"] = form_name
     return render(request, "registry/company_detail.html", context, status=422)
-
-
-@login_required
-@require_POST
-def company_status(request: AuthenticatedRequest, national_id: str) -> HttpResponse:
-    return _part_add(
-        request,
-        national_id,
-        form_class=forms.StatusForm,
-        form_name="status_form",
-        save=lambda company, data: services.company_set_status(
-            actor=request.user, company=company, **data
-        ),
-        success=_("The status was recorded."),
-    )
-
-
-@login_required
-@require_POST
-def product_add(request: AuthenticatedRequest, national_id: str) -> HttpResponse:
-    return _part_add(
-        request,
-        national_id,
-        form_class=forms.ProductForm,
-        form_name="product_form",
-        save=lambda company, data: services.product_add(
-            actor=request.user, company=company, **data
-        ),
-        success=_("The product was added."),
-    )
-
-
-@login_required
-@require_POST
-def licence_add(request: AuthenticatedRequest, national_id: str) -> HttpResponse:
-    return _part_add(
-        request,
-        national_id,
-        form_class=forms.LicenceForm,
-        form_name="licence_form",
-        save=lambda company, data: services.licence_add(
-            actor=request.user, company=company, **data
-        ),
-        success=_("The licence was added."),
-    )
-
-
-@login_required
-@require_POST
-def contact_add(request: AuthenticatedRequest, national_id: str) -> HttpResponse:
-    return _part_add(
-        request,
-        national_id,
-        form_class=forms.ContactForm,
-        form_name="contact_form",
-        save=lambda company, data: services.contact_add(
-            actor=request.user, company=company, **data
-        ),
-        success=_("The contact was added."),
-    )
 
 
 PARTS: dict[str, tuple[type[Any], Callable[..., None], str]] = {
@@ -472,10 +421,7 @@ def knowledge_based(request: AuthenticatedRequest) -> HttpResponse:
             "chart": chart,
             "expiring": selectors.expiring_certificates(province=province, on=on)[:50],
             "target_form": forms.TargetForm(),
-            "can_set_target": any(
-                s.role == Role.SECRETARIAT and s.province_id == province.pk
-                for s in scopes_of(request.user)
-            ),
+            "can_set_target": province in selectors.registry_provinces(request.user),
         },
     )
 
