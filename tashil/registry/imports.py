@@ -624,18 +624,20 @@ def _digits_of_number(value: Any, width: int) -> str | None:
     return str(int(value)).zfill(width)
 
 
-def _parse_national_id(value: Any) -> str:
+def _identifier(normalize: Callable[[str], str], value: Any) -> str:
+    """An 11-digit identifier cell through its core normaliser (which checks the check digit)."""
     try:
-        return normalize_national_id(_digits_of_number(value, 11) or _clean(value))
+        return normalize(_digits_of_number(value, 11) or _clean(value))
     except ValidationError as error:
         raise _CellError(" ".join(error.messages)) from None
+
+
+def _parse_national_id(value: Any) -> str:
+    return _identifier(normalize_national_id, value)
 
 
 def _parse_economic_code(value: Any) -> str:
-    try:
-        return normalize_economic_code(_digits_of_number(value, 11) or _clean(value))
-    except ValidationError as error:
-        raise _CellError(" ".join(error.messages)) from None
+    return _identifier(normalize_economic_code, value)
 
 
 def _parse_date(value: Any) -> dt.date:

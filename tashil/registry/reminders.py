@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import translation
 from django.utils.text import Truncator
@@ -24,7 +24,9 @@ from tashil.core.jalali import format_jalali
 from tashil.core.text import to_persian_digits
 from tashil.notifications.services import notify
 from tashil.registry.models import Certificate, CertificateReminder, Company
-from tashil.registry.selectors import WARNING_DAYS  # shared with the list's "expiring soon"
+
+# Shared with the figures page and the list's "expiring soon".
+from tashil.registry.selectors import WARNING_DAYS, certificates_expiring
 
 logger = logging.getLogger(__name__)
 
@@ -32,16 +34,9 @@ NOTIFICATION_KIND = "certificate_expiring"
 
 
 def expiring_without_successor(*, today: dt.date) -> QuerySet[Certificate]:
-    """Certificates valid today that expire within the widest warning window and that no later,
-    unrevoked certificate of the same company outlasts (a renewal makes the warning moot)."""
-    widest = max(WARNING_DAYS)
-    successor = Certificate.objects.filter(
-        company=OuterRef("company"), expires_on__gt=OuterRef("expires_on")
-    ).filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=OuterRef("expires_on")))
+    """What may need a warning today: expiring within the widest window, with no renewal."""
     return (
-        Certificate.objects.valid_on(today)
-        .filter(expires_on__lte=today + dt.timedelta(days=widest))
-        .exclude(Exists(successor))
+        certificates_expiring(on=today, days=max(WARNING_DAYS))
         .select_related("company")
         .order_by("expires_on", "pk")
     )

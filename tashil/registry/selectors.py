@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+import jdatetime
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -173,8 +174,6 @@ def knowledge_based_count(*, province: Province, on: dt.date) -> int:
 def month_ends(start: dt.date, end: dt.date) -> list[dt.date]:
     """The last day of each Jalali month from `start`'s month to `end`'s, with `end` itself as the
     last point when it falls inside a month (the figure "today")."""
-    import jdatetime
-
     points: list[dt.date] = []
     cursor = jdatetime.date.fromgregorian(date=start).replace(day=1)
     while True:
@@ -228,16 +227,26 @@ def current_target(*, province: Province) -> KnowledgeBasedTarget | None:
     )
 
 
+def certificates_expiring(*, on: dt.date, days: int = EXPIRING_DAYS) -> QuerySet[Certificate]:
+    """Certificates valid on `on` that run out within `days` and that no later certificate of the
+    same company outlasts (a renewal, unless revoked before this one expires, makes them moot).
+    The warnings job and the figures page read the same rows."""
+    successor = Certificate.objects.filter(
+        company=OuterRef("company"), expires_on__gt=OuterRef("expires_on")
+    ).filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=OuterRef("expires_on")))
+    return (
+        Certificate.objects.valid_on(on)
+        .filter(expires_on__lte=on + dt.timedelta(days=days))
+        .exclude(Exists(successor))
+    )
+
+
 def expiring_certificates(
     *, province: Province, on: dt.date, days: int = EXPIRING_DAYS
 ) -> QuerySet[Certificate]:
-    renewed = Certificate.objects.filter(
-        company=OuterRef("company"), expires_on__gt=OuterRef("expires_on"), revoked_on__isnull=True
-    )
     return (
-        Certificate.objects.valid_on(on)
-        .filter(company__province=province, expires_on__lte=on + dt.timedelta(days=days))
-        .exclude(Exists(renewed))
+        certificates_expiring(on=on, days=days)
+        .filter(company__province=province)
         .select_related("company")
         .order_by("expires_on")
     )
