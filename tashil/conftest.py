@@ -31,6 +31,16 @@ def _isolated_email(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def sms_outbox(settings: Any) -> Any:
+    """Text messages sent during the test, as (number, text)."""
+    from tashil.notifications.sms import MemorySmsBackend
+
+    settings.TASHIL_SMS_BACKEND = "tashil.notifications.sms.MemorySmsBackend"
+    MemorySmsBackend.outbox = []
+    return MemorySmsBackend.outbox
+
+
+@pytest.fixture(autouse=True)
 def _immediate_huey() -> Any:
     # Tasks run in the test's own thread with in-memory storage: no worker, no var/huey.sqlite3.
     from huey.contrib.djhuey import HUEY
@@ -164,3 +174,20 @@ def county_secretary(county: Any) -> Any:
 @pytest.fixture
 def admin_user(db: Any) -> Any:
     return _user_with_role("admin", "administrator")
+
+
+@pytest.fixture
+def expert(province: Any) -> Any:
+    return _user_with_role("expert", "expert", province=province)
+
+
+@pytest.fixture
+def agency_head(tax_agency: Any) -> Any:
+    return _user_with_role("head", "agency_head", agency=tax_agency)
+
+
+@pytest.fixture
+def category(db: Any) -> Any:
+    from tashil.factories import CategoryFactory
+
+    return CategoryFactory(code="tax", name="مالیات", name_en="Tax", response_days=5)

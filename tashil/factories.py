@@ -10,6 +10,7 @@ from faker import Faker
 
 from tashil.accounts.models import User
 from tashil.agencies.models import Agency
+from tashil.cases.models import Category
 from tashil.core.identifiers import national_id_check_digit
 from tashil.core.text import search_key
 from tashil.geo.models import County, IndustrialEstate, Province
@@ -157,3 +158,14 @@ class UserFactory(factory.django.DjangoModelFactory):
         self.set_password(extracted or "correct horse battery")
         if create:
             self.save(update_fields=["password"])
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"category-{n}")
+    name = factory.Sequence(lambda n: f"دسته {n}")
+    name_en = factory.Sequence(lambda n: f"Category {n}")
+    response_days = 10

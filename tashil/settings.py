@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "tashil.accounts",
     "tashil.notifications",
     "tashil.api",
+    "tashil.open311",
     "tashil.demo",
 ]
 
@@ -170,6 +171,31 @@ USE_TZ = True
 # Python weekday numbers (Monday=0 … Sunday=6) that are not working days. Iran: Friday; some
 # agencies also close on Thursday (TASHIL_WEEKEND_DAYS=3,4).
 TASHIL_WEEKEND_DAYS = frozenset(int(day) for day in env_list("TASHIL_WEEKEND_DAYS", ["4"]))
+
+# --- Obstacle cases -------------------------------------------------------------------------------
+# Escalation of overdue referrals (DOMAIN.md §4): each step is reached this many working days
+# after the answer was due and notified once. Format: "who:days,…" with who in officer,
+# agency_head, secretariat, governor.
+TASHIL_ESCALATION_STEPS = tuple(
+    (who, int(days))
+    for who, days in (
+        step.split(":")
+        for step in env_list(
+            "TASHIL_ESCALATION_STEPS",
+            ["officer:1", "agency_head:3", "secretariat:5", "governor:10"],
+        )
+    )
+)
+# How long (calendar days) a company has to confirm an outcome or reopen a resolved case.
+TASHIL_CONFIRMATION_DAYS = env_int("TASHIL_CONFIRMATION_DAYS", 14)
+# An agency may extend a referral's deadline once, by at most this many working days.
+TASHIL_MAX_EXTENSION_DAYS = env_int("TASHIL_MAX_EXTENSION_DAYS", 10)
+# Attachments: the largest file accepted, and how many one upload may carry.
+TASHIL_ATTACHMENT_MAX_BYTES = env_int("TASHIL_ATTACHMENT_MAX_MB", 10) * 1024 * 1024
+TASHIL_ATTACHMENTS_PER_UPLOAD = env_int("TASHIL_ATTACHMENTS_PER_UPLOAD", 5)
+# Text messages: "tashil.notifications.sms.ConsoleSmsBackend" prints them; a provider's backend
+# implements the same `send(to, text)`.
+TASHIL_SMS_BACKEND = env_str("TASHIL_SMS_BACKEND", "tashil.notifications.sms.ConsoleSmsBackend")
 
 # --- Static files and uploads ---------------------------------------------------------------------
 STATIC_URL = "static/"

@@ -13,5 +13,7 @@ urlpatterns = [
     path("api/", include("tashil.api.urls")),
     path("registry/", include("tashil.registry.urls")),
     path("notifications/", include("tashil.notifications.urls")),
+    path("cases/", include("tashil.cases.urls")),
+    path("open311/v2/", include("tashil.open311.urls")),
     path("", include("tashil.core.urls")),
 ]

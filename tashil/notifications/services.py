@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from tashil.accounts.models import User
 from tashil.notifications.models import Notification
-from tashil.notifications.tasks import send_email
+from tashil.notifications.tasks import send_email, send_sms
 
 
 @transaction.atomic
@@ -20,9 +20,11 @@ def notify(
     body: str,
     url: str = "",
     email: bool = True,
+    sms: str = "",
 ) -> list[Notification]:
     """Leave an in-app notice for each user and, after the transaction commits, email those who
-    have an address. Inactive users get nothing."""
+    have an address and, when `sms` holds a text, send it to those with a mobile number.
+    Inactive users get nothing."""
     recipients = {user.pk: user for user in users if user.is_active}.values()
     notices = Notification.objects.bulk_create(
         Notification(user=user, kind=kind, subject=subject, body=body, url=url)
@@ -34,6 +36,9 @@ def notify(
             # One message per recipient: addresses of other companies' staff must not leak.
             for address in addresses:
                 transaction.on_commit(partial(send_email, to=[address], subject=subject, body=body))
+    if sms:
+        for phone in sorted({user.phone for user in recipients if user.phone}):
+            transaction.on_commit(partial(send_sms, to=phone, text=sms))
     return notices
 
 

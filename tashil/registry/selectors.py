@@ -31,10 +31,17 @@ WARNING_DAYS = (60, 30)
 def companies_for_user(user: Any) -> CompanyQuerySet:
     """The companies a user may see: the secretariat and the executive their province, a county
     secretariat its county, a representative their own company. Agency staff and experts reach
-    companies only through cases referred or assigned to them (issue 4 adds those paths)."""
-    return Company.objects.filter(
-        visible_q(user, province="province_id", county="county_id", company="pk")
+    companies only through cases referred or assigned to them."""
+    q = visible_q(
+        user,
+        province="province_id",
+        county="county_id",
+        company="pk",
+        agency="cases__referrals__agency",
+        assignee="cases__assignee",
     )
+    # The paths through cases join many rows per company; a subquery keeps one row each.
+    return Company.objects.filter(pk__in=Company.objects.filter(q).values("pk"))
 
 
 def company_get_for_user(*, user: Any, national_id: str) -> Company:
@@ -70,9 +77,14 @@ def can_edit_company(user: Any, company: Company) -> bool:
 
 
 def can_see_financials(user: Any, company: Company) -> bool:
-    """DOMAIN.md §2: the secretariat, the executive and the company itself. Agencies a case was
-    referred to join them when cases exist (issue 4)."""
+    """DOMAIN.md §2: the secretariat, the executive, the company itself and the agencies one of
+    its cases was referred to."""
+    from tashil.cases.models import Referral
+
+    agencies = set()
     for scope in scopes_of(user):
+        if scope.role in (Role.AGENCY_OFFICER, Role.AGENCY_HEAD):
+            agencies.add(scope.agency_id)
         if (
             scope.role in (Role.SECRETARIAT, Role.EXECUTIVE)
             and scope.province_id == company.province_id
@@ -80,7 +92,9 @@ def can_see_financials(user: Any, company: Company) -> bool:
             return True
         if scope.role == Role.COMPANY_REP and scope.company_id == company.pk:
             return True
-    return False
+    return bool(agencies) and (
+        Referral.objects.filter(case__company=company, agency_id__in=agencies).exists()
+    )
 
 
 def import_jobs_for_user(*, user: Any) -> QuerySet[ImportJob]:

@@ -1,0 +1,289 @@
+"""Permission-scoped reads of cases and referrals. Every page and API endpoint starts here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from tashil.accounts.access import scopes_of, visible_q
+from tashil.accounts.roles import Role
+from tashil.cases.models import Attachment, Case, CaseEvent, Referral, ReferralStatus
+from tashil.cases.services import actor_kinds, can_act_for_agency
+from tashil.cases.workflow import FINAL, OPEN, CaseStatus, Move, moves_from
+from tashil.core.text import search_key
+
+
+def _visible(user: Any) -> Q:
+    return visible_q(
+        user,
+        province="province_id",
+        county="county_id",
+        agency="referrals__agency_id",
+        company="company_id",
+        assignee="assignee_id",
+    )
+
+
+def cases_for_user(user: Any) -> QuerySet[Case]:
+    """Cases the user may see: the secretariat and the executive their province, a county
+    secretariat its county, agency staff the cases ever referred to their agency, an expert the
+    cases assigned to them, a company representative their company's."""
+    # Through referrals a case matches once per referral; the subquery keeps one row each.
+    return Case.objects.filter(pk__in=Case.objects.filter(_visible(user)).values("pk"))
+
+
+def case_get_for_user(*, user: Any, tracking: str) -> Case:
+    """The case, or 404 both when it does not exist and when the user may not see it."""
+    case = (
+        cases_for_user(user)
+        .select_related("company", "category", "county", "province", "assignee", "merged_into")
+        .filter(tracking=tracking)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
+def overdue_q(today: dt.date) -> Q:
+    """An open referral whose last on-time day has passed."""
+    return Q(status=ReferralStatus.OPEN, due_on__lt=today)
+
+
+def with_referral_counts(cases: QuerySet[Case], today: dt.date) -> QuerySet[Case]:
+    return cases.annotate(
+        open_referrals=Count("referrals", filter=Q(referrals__status=ReferralStatus.OPEN)),
+        overdue_referrals=Count(
+            "referrals",
+            filter=Q(referrals__status=ReferralStatus.OPEN, referrals__due_on__lt=today),
+        ),
+    )
+
+
+@dataclass
+class CaseFilters:
+    statuses: list[str] = field(default_factory=list)
+    category: int | None = None
+    county: int | None = None
+    agency: int | None = None
+    company: int | None = None
+    filed_from: dt.date | None = None
+    filed_to: dt.date | None = None
+    overdue: bool = False
+    open_only: bool = False
+    q: str = ""
+
+
+def case_list(*, user: Any, filters: CaseFilters, today: dt.date) -> QuerySet[Case]:
+    cases = cases_for_user(user)
+    if filters.statuses:
+        cases = cases.filter(status__in=filters.statuses)
+    if filters.open_only:
+        cases = cases.filter(status__in=[s.value for s in OPEN])
+    if filters.category:
+        cases = cases.filter(category_id=filters.category)
+    if filters.county:
+        cases = cases.filter(county_id=filters.county)
+    if filters.company:
+        cases = cases.filter(company_id=filters.company)
+    if filters.agency:
+        cases = cases.filter(
+            Exists(Referral.objects.filter(case=OuterRef("pk"), agency_id=filters.agency))
+        )
+    if filters.filed_from:
+        cases = cases.filter(created_at__date__gte=filters.filed_from)
+    if filters.filed_to:
+        cases = cases.filter(created_at__date__lte=filters.filed_to)
+    if filters.overdue:
+        cases = cases.filter(Exists(Referral.objects.filter(overdue_q(today), case=OuterRef("pk"))))
+    if filters.q:
+        key = search_key(filters.q)
+        cases = cases.filter(
+            Q(search_key__contains=key)
+            | Q(company__search_key__contains=key)
+            | Q(tracking=key.upper().replace("-", ""))
+        )
+    return with_referral_counts(
+        cases.select_related("company", "category", "county"), today
+    ).order_by("-created_at", "-pk")
+
+
+def _secretariat_q(user: Any) -> Q:
+    """Cases the user handles as (provincial or county) secretariat."""
+    parts = Q(pk__in=[])
+    for scope in scopes_of(user):
+        if scope.role == Role.SECRETARIAT:
+            parts |= Q(province_id=scope.province_id)
+        elif scope.role == Role.COUNTY_SECRETARIAT:
+            parts |= Q(county_id=scope.county_id)
+    return parts
+
+
+def is_secretariat(user: Any) -> bool:
+    return any(
+        scope.role in (Role.SECRETARIAT, Role.COUNTY_SECRETARIAT) for scope in scopes_of(user)
+    )
+
+
+@dataclass
+class Queues:
+    new: list[Case]
+    overdue: list[Referral]
+    awaiting_company: list[Case]
+    ready_for_meeting: list[Case]
+    awaiting_confirmation: list[Case]
+
+
+QUEUE_SIZE = 50
+
+
+def secretariat_queues(*, user: Any, today: dt.date) -> Queues:
+    """The secretariat's dashboard: new cases (oldest first), overdue referrals (most overdue
+    first), cases waiting on the company, cases ready for a meeting, outcomes waiting for the
+    company's confirmation."""
+    mine = Case.objects.filter(_secretariat_q(user)).select_related("company", "category", "county")
+    referrals = (
+        Referral.objects.filter(overdue_q(today), case__in=mine.values("pk"))
+        .exclude(case__status=CaseStatus.RETURNED_FOR_INFO)
+        .select_related("case__company", "case__category", "agency")
+        .order_by("due_on", "pk")
+    )
+    return Queues(
+        new=list(
+            mine.filter(status__in=[CaseStatus.SUBMITTED, CaseStatus.SCREENING]).order_by(
+                "created_at", "pk"
+            )[:QUEUE_SIZE]
+        ),
+        overdue=list(referrals[:QUEUE_SIZE]),
+        awaiting_company=list(
+            mine.filter(status=CaseStatus.RETURNED_FOR_INFO).order_by("paused_at")[:QUEUE_SIZE]
+        ),
+        ready_for_meeting=list(
+            mine.filter(status=CaseStatus.ON_AGENDA).order_by("status_changed_at")[:QUEUE_SIZE]
+        ),
+        awaiting_confirmation=list(
+            mine.filter(
+                status__in=[
+                    CaseStatus.RESOLVED,
+                    CaseStatus.UNRESOLVED,
+                    CaseStatus.ESCALATED_NATIONAL,
+                ]
+            ).order_by("confirm_until")[:QUEUE_SIZE]
+        ),
+    )
+
+
+def agency_ids(user: Any) -> set[int]:
+    return {
+        scope.agency_id
+        for scope in scopes_of(user)
+        if scope.role in (Role.AGENCY_OFFICER, Role.AGENCY_HEAD) and scope.agency_id
+    }
+
+
+def agency_inbox(*, user: Any, answered: bool = False) -> QuerySet[Referral]:
+    """Referrals addressed to the user's agencies. Open ones by deadline, so the overdue come
+    first; with `answered`, what the agency has already answered, newest first."""
+    referrals = Referral.objects.filter(agency_id__in=agency_ids(user)).select_related(
+        "case__company", "case__category", "case__county", "agency"
+    )
+    if answered:
+        return referrals.filter(status=ReferralStatus.ANSWERED).order_by("-answered_at", "-pk")
+    return referrals.filter(status=ReferralStatus.OPEN).order_by("due_on", "pk")
+
+
+def case_referrals(case: Case) -> list[Referral]:
+    return list(
+        case.referrals.select_related("agency", "answered_by", "created_by")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
+        .order_by("created_at", "pk")
+    )
+
+
+def case_timeline(case: Case) -> list[CaseEvent]:
+    return list(
+        case.events.select_related("actor", "referral__agency").order_by("created_at", "pk")
+    )
+
+
+def case_attachments(case: Case) -> list[Attachment]:
+    return list(case.attachments.select_related("uploaded_by", "referral__agency"))
+
+
+def attachment_get_for_user(*, user: Any, pk: int) -> Attachment:
+    attachment = (
+        Attachment.objects.select_related("case")
+        .filter(pk=pk, case__in=cases_for_user(user).values("pk"))
+        .first()
+    )
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
+def allowed_moves(user: Any, case: Case) -> dict[str, Move]:
+    """The moves the table allows this user on this case now, keyed by target status. The
+    provide-information move is offered only towards the state the case came from."""
+    kinds = actor_kinds(user, case)
+    moves = {
+        target: found for target, found in moves_from(case.status).items() if found.actors & kinds
+    }
+    if case.status == CaseStatus.RETURNED_FOR_INFO:
+        moves = {
+            target: found
+            for target, found in moves.items()
+            if found.action != "provide_info" or target == (case.returned_from or "screening")
+        }
+    return moves
+
+
+def can_refer_more(user: Any, case: Case) -> bool:
+    """Further agencies may be added while a case is referred."""
+    return case.status == CaseStatus.REFERRED and "secretariat" in actor_kinds(user, case)
+
+
+def can_attach(user: Any, case: Case) -> bool:
+    return case.status not in FINAL and bool(
+        actor_kinds(user, case) & {"secretariat", "expert", "company"}
+    )
+
+
+def referrals_user_can_answer(user: Any, case: Case, referrals: list[Referral]) -> set[int]:
+    if case.status == CaseStatus.RETURNED_FOR_INFO:
+        return set()
+    return {
+        r.pk
+        for r in referrals
+        if r.status == ReferralStatus.OPEN and can_act_for_agency(user, r.agency_id)
+    }
+
+
+def possible_duplicates(
+    *, company_id: int, title: str, province_id: int, exclude_pk: int | None = None
+) -> list[Case]:
+    """Open cases that may be the same problem: every open case of the same company, and open
+    cases in the province whose title shares a word (on the search key) with this one."""
+    words = sorted({w for w in search_key(title).split() if len(w) >= 4}, key=len, reverse=True)[:4]
+    similar = Q(company_id=company_id)
+    for word in words:
+        similar |= Q(search_key__contains=word)
+    candidates = (
+        Case.objects.filter(similar, province_id=province_id)
+        .exclude(status__in=[s.value for s in FINAL])
+        .select_related("company", "category")
+        .order_by("-created_at")
+    )
+    if exclude_pk:
+        candidates = candidates.exclude(pk=exclude_pk)
+    found = list(candidates[:20])
+    title_words = set(words)
+
+    def score(case: Case) -> tuple[int, int]:
+        shared = len(title_words & set(case.search_key.split()))
+        return (int(case.company_id == company_id), shared)
+
+    return sorted(found, key=score, reverse=True)[:10]
