@@ -151,9 +151,11 @@ def _refresh(target: Case, source: Case) -> None:
         setattr(target, field.attname, getattr(source, field.attname))
 
 
-def _check_move(*, actor: User | None, case: Case, to: str, reason: str) -> Move:
+def _check_move(*, actor: User | None, case: Case, to: str, reason: str, action: str) -> Move:
     found = move(case.status, to)
-    if found is None:
+    # The action must match too: the secretariat may send a case back to screening by taking
+    # it (`start_screening`) but not, under that name, skip the company's `provide_info`.
+    if found is None or found.action != action:
         raise CaseError(
             _("A case that is “%(source)s” cannot become “%(target)s”.")
             % {"source": CaseStatus(case.status).label, "target": CaseStatus(to).label},
@@ -171,6 +173,7 @@ def _transition(
     actor: User | None,
     case: Case,
     to: str,
+    action: str,
     reason: str = "",
     data: Mapping[str, Any] | None = None,
     **fields: Any,
@@ -178,7 +181,7 @@ def _transition(
     """Lock, check the table and the actor, move, record. `fields` are further columns to set
     in the same write. Returns the locked, updated row."""
     locked = _locked(case)
-    found = _check_move(actor=actor, case=locked, to=to, reason=reason)
+    found = _check_move(actor=actor, case=locked, to=to, reason=reason, action=action)
     source = locked.status
     now = timezone.now()
     values = {"status": to, "status_changed_at": now, **fields}
@@ -452,7 +455,7 @@ def case_attach(*, actor: User, case: Case, files: Sequence[Any]) -> list[Attach
 
 @transaction.atomic
 def case_start_screening(*, actor: User, case: Case) -> Case:
-    return _transition(actor=actor, case=case, to=CaseStatus.SCREENING)
+    return _transition(actor=actor, case=case, to=CaseStatus.SCREENING, action="start_screening")
 
 
 @transaction.atomic
@@ -464,6 +467,7 @@ def case_return_for_info(*, actor: User, case: Case, reason: str) -> Case:
         actor=actor,
         case=case,
         to=CaseStatus.RETURNED_FOR_INFO,
+        action="return_for_info",
         reason=reason,
         returned_from=source,
         paused_at=timezone.now(),
@@ -488,13 +492,16 @@ def case_provide_info(*, actor: User, case: Case, text: str, files: Sequence[Any
         raise CaseError(_("Please write the information asked for."), code="reason_required")
     locked = _locked(case)
     if locked.status != CaseStatus.RETURNED_FOR_INFO:
-        _check_move(actor=actor, case=locked, to=CaseStatus.SCREENING, reason=text)
+        _check_move(
+            actor=actor, case=locked, to=CaseStatus.SCREENING, reason=text, action="provide_info"
+        )
     target = locked.returned_from or CaseStatus.SCREENING
     paused_at = locked.paused_at
     result = _transition(
         actor=actor,
         case=case,
         to=target,
+        action="provide_info",
         reason=text,
         returned_from="",
         paused_at=None,
@@ -542,7 +549,9 @@ def _move_deadlines(*, actor: User | None, case: Case, since: dt.datetime) -> No
 @transaction.atomic
 def case_reject(*, actor: User, case: Case, reason: str) -> Case:
     """Out of the HQ's scope. The company sees the reason."""
-    result = _transition(actor=actor, case=case, to=CaseStatus.REJECTED, reason=reason)
+    result = _transition(
+        actor=actor, case=case, to=CaseStatus.REJECTED, action="reject", reason=reason
+    )
     _notify(
         case=result,
         users=company_reps_of(result),
@@ -594,6 +603,7 @@ def case_assign_expert(*, actor: User, case: Case, expert: User, reason: str = "
             actor=actor,
             case=case,
             to=CaseStatus.EXPERT_REVIEW,
+            action="assign_expert",
             reason=reason,
             data={"expert": str(expert)},
             assignee=expert,
@@ -660,7 +670,11 @@ def case_refer(*, actor: User, case: Case, requests: Sequence[ReferralRequest]) 
     else:
         names = [str(r.agency) for r in requests]
         locked = _transition(
-            actor=actor, case=case, to=CaseStatus.REFERRED, data={"agencies": names}
+            actor=actor,
+            case=case,
+            to=CaseStatus.REFERRED,
+            action="refer",
+            data={"agencies": names},
         )
     calendar = work_calendar()
     today = timezone.localdate()
@@ -906,6 +920,13 @@ def _escalate(
 # --- Outcome and closure ---------------------------------------------------------------------
 
 
+OUTCOME_ACTIONS = {
+    Outcome.RESOLVED: "resolve",
+    Outcome.UNRESOLVED: "mark_unresolved",
+    Outcome.ESCALATED_NATIONAL: "escalate_national",
+}
+
+
 @transaction.atomic
 def case_conclude(*, actor: User, case: Case, outcome: str, reason: str = "") -> Case:
     """The secretariat records the outcome: resolved, unresolved or escalated to the national
@@ -916,6 +937,7 @@ def case_conclude(*, actor: User, case: Case, outcome: str, reason: str = "") ->
         actor=actor,
         case=case,
         to=outcome.value,
+        action=OUTCOME_ACTIONS[outcome],
         reason=reason,
         outcome=outcome.value,
         confirm_until=until,
@@ -943,6 +965,7 @@ def case_confirm(*, actor: User, case: Case, satisfaction: int | None = None) ->
         actor=actor,
         case=case,
         to=CaseStatus.CLOSED,
+        action="confirm",
         data={"satisfaction": satisfaction} if satisfaction else {},
         satisfaction=satisfaction,
         confirm_until=None,
@@ -966,6 +989,7 @@ def case_reopen(*, actor: User, case: Case, reason: str) -> Case:
         actor=actor,
         case=case,
         to=CaseStatus.SCREENING,
+        action="reopen",
         reason=reason,
         outcome="",
         confirm_until=None,
@@ -994,6 +1018,7 @@ def cases_close_unconfirmed(*, now: dt.datetime) -> int:
                     actor=None,
                     case=case,
                     to=CaseStatus.CLOSED,
+                    action="confirm",
                     data={"unconfirmed": True},
                     confirm_until=None,
                 )
@@ -1023,6 +1048,7 @@ def case_merge(*, actor: User, case: Case, into: Case, reason: str) -> Case:
         actor=actor,
         case=case,
         to=CaseStatus.MERGED,
+        action="merge",
         reason=reason,
         data={"into": target.tracking},
         merged_into=target,
@@ -1054,6 +1080,12 @@ def case_move(*, actor: User | None, case: Case, to: str, reason: str = "", **ex
     case page's forms, the API and the table-generated tests all come through here."""
     found = move(case.status, to)
     action = found.action if found else "invalid"
+    if actor is None:
+        # The system makes one move only: closing an outcome left unconfirmed.
+        with transaction.atomic():
+            return _transition(
+                actor=None, case=case, to=to, action="confirm", reason=reason, confirm_until=None
+            )
     if action == "assign_expert":
         return case_assign_expert(actor=actor, case=case, expert=extra["expert"], reason=reason)
     if action == "refer":
@@ -1061,20 +1093,25 @@ def case_move(*, actor: User | None, case: Case, to: str, reason: str = "", **ex
     if action == "return_for_info":
         return case_return_for_info(actor=actor, case=case, reason=reason)
     if action == "provide_info":
+        if to != (case.returned_from or CaseStatus.SCREENING):
+            # The table lists every state a returned case can go back to; this one goes back
+            # only to where it came from.
+            raise CaseError(
+                _("A case that is “%(source)s” cannot become “%(target)s”.")
+                % {"source": CaseStatus(case.status).label, "target": CaseStatus(to).label},
+                code="invalid_transition",
+            )
         return case_provide_info(actor=actor, case=case, text=reason, files=extra.get("files", ()))
     if action == "reject":
         return case_reject(actor=actor, case=case, reason=reason)
     if action in ("resolve", "mark_unresolved", "escalate_national"):
         return case_conclude(actor=actor, case=case, outcome=to, reason=reason)
     if action == "confirm":
-        if actor is None:
-            with transaction.atomic():
-                return _transition(actor=None, case=case, to=to, confirm_until=None)
         return case_confirm(actor=actor, case=case, satisfaction=extra.get("satisfaction"))
     if action == "reopen":
         return case_reopen(actor=actor, case=case, reason=reason)
     if action == "merge":
         return case_merge(actor=actor, case=case, into=extra["into"], reason=reason)
     with transaction.atomic():
-        result = _transition(actor=actor, case=case, to=to, reason=reason)
+        result = _transition(actor=actor, case=case, to=to, action=action, reason=reason)
     return result

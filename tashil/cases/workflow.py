@@ -98,12 +98,12 @@ EXP = Actor.EXPERT
 CO = Actor.COMPANY
 SYS = Actor.SYSTEM
 
-_outcomes = {
+_outcomes: dict[str, Move] = {
     S.RESOLVED: _move("resolve", SEC),
     S.UNRESOLVED: _move("mark_unresolved", SEC, reason=True),
     S.ESCALATED_NATIONAL: _move("escalate_national", SEC, reason=True),
 }
-_close = {S.CLOSED: _move("confirm", CO, SYS)}
+_close: dict[str, Move] = {S.CLOSED: _move("confirm", CO, SYS)}
 
 # TRANSITIONS[from][to] -> the move. The only place the workflow is written down.
 TRANSITIONS: dict[str, dict[str, Move]] = {
