@@ -3,7 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from tashil.accounts import services
@@ -44,3 +45,23 @@ class ServiceSetPasswordForm(SetPasswordForm):
             password=self.cleaned_data["new_password1"],
             via_reset=True,
         )
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """The reset mail leaves through the worker, like every other mail: an unreachable SMTP
+    server must not make the reset page hang or fail."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        from tashil.notifications.tasks import send_email
+
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        send_email(to=[to_email], subject=subject, body=body)

@@ -1,6 +1,9 @@
-from django.contrib import admin
+from typing import Any
 
-from tashil.cases.models import Category, DefaultAgency
+from django.contrib import admin
+from django.http import HttpRequest
+
+from tashil.cases.models import Case, CaseEvent, Category, DefaultAgency, Referral
 
 
 class DefaultAgencyInline(admin.TabularInline):
@@ -12,3 +15,44 @@ class DefaultAgencyInline(admin.TabularInline):
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ("name", "code", "response_days", "order")
     inlines = [DefaultAgencyInline]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Cases change only through the workflow services, which check the transition table and
+    write the timeline; the admin shows them for support and changes nothing."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReferralInline(admin.TabularInline):
+    model = Referral
+    extra = 0
+    fields = ("agency", "status", "due_on", "extended_days", "escalation_level", "answered_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyAdmin):
+    list_display = ("tracking", "title", "company", "category", "status", "created_at")
+    list_filter = ("status", "category", "channel")
+    search_fields = ("tracking", "title", "company__legal_name", "company__national_id")
+    list_select_related = ("company", "category")
+    inlines = [ReferralInline]
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(ReadOnlyAdmin):
+    list_display = ("case", "kind", "from_status", "to_status", "actor", "created_at")
+    list_filter = ("kind",)
+    list_select_related = ("case", "actor")
