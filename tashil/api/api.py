@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 
 from tashil.api import errors
 from tashil.api.auth import SessionAuth, TokenAuth
+from tashil.api.cases import router as cases_router
 from tashil.api.registry import router as registry_router
 
 api = NinjaAPI(
@@ -26,3 +27,4 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/", registry_router)
+api.add_router("/", cases_router)

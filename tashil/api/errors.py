@@ -41,6 +41,10 @@ class ErrorCode(enum.StrEnum):
     BAD_REQUEST = "bad_request"
     # The input is not valid; `errors` says which field and why.
     INVALID = "invalid"
+    # Well-formed, but a rule of the case workflow refuses it now (a move the table does not
+    # allow from the case's status, a missing reason, a second extension, someone else moved
+    # the case first…); `errors["__all__"][0].code` names the rule, e.g. `invalid_transition`.
+    CASE_RULE = "case_rule"
     # Any other HTTP error (e.g. a method the path does not accept).
     ERROR = "error"
 
@@ -118,6 +122,14 @@ def _pydantic_message(error: Mapping[str, Any]) -> str:
         return _("Enter a value of at most %(limit)s.") % {"limit": context.get("le")}
     if kind == "string_too_long":
         return _("Enter at most %(limit)s characters.") % {"limit": context.get("max_length")}
+    if kind == "string_too_short":
+        if context.get("min_length") == 1:
+            return _("This field cannot be blank.")
+        return _("Enter at least %(limit)s characters.") % {"limit": context.get("min_length")}
+    if kind == "too_short":
+        return _("Give at least %(limit)s items.") % {"limit": context.get("min_length")}
+    if kind == "too_long":
+        return _("Give at most %(limit)s items.") % {"limit": context.get("max_length")}
     message = str(error.get("msg", ""))
     # Our own validators raise ValueError with a translated message; pydantic prefixes it.
     return message.removeprefix("Value error, ")

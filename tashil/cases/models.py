@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -274,6 +275,14 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} → {self.agency}"
+
+    def is_overdue(self, today: dt.date) -> bool:
+        """`selectors.overdue_q` in Python, for a referral already loaded with its case."""
+        return (
+            self.status == ReferralStatus.OPEN
+            and self.due_on < today
+            and self.case.status != CaseStatus.RETURNED_FOR_INFO
+        )
 
 
 class Attachment(models.Model):

@@ -49,9 +49,16 @@ def case_get_for_user(*, user: Any, tracking: str) -> Case:
     return case
 
 
-def overdue_q(today: dt.date) -> Q:
-    """An open referral whose last on-time day has passed."""
-    return Q(status=ReferralStatus.OPEN, due_on__lt=today)
+def overdue_q(today: dt.date, prefix: str = "") -> Q:
+    """An open referral whose last on-time day has passed, on a case whose clock runs (a case
+    waiting on the company is not late; its deadlines move when the company answers). The
+    same rule as `Referral.is_overdue`; `prefix` reaches referrals from another model."""
+    return Q(
+        **{
+            f"{prefix}status": ReferralStatus.OPEN,
+            f"{prefix}due_on__lt": today,
+        }
+    ) & ~Q(**{f"{prefix}case__status": CaseStatus.RETURNED_FOR_INFO})
 
 
 def with_referral_counts(cases: QuerySet[Case], today: dt.date) -> QuerySet[Case]:
@@ -59,7 +66,8 @@ def with_referral_counts(cases: QuerySet[Case], today: dt.date) -> QuerySet[Case
         open_referrals=Count("referrals", filter=Q(referrals__status=ReferralStatus.OPEN)),
         overdue_referrals=Count(
             "referrals",
-            filter=Q(referrals__status=ReferralStatus.OPEN, referrals__due_on__lt=today),
+            filter=Q(referrals__status=ReferralStatus.OPEN, referrals__due_on__lt=today)
+            & ~Q(status=CaseStatus.RETURNED_FOR_INFO),
         ),
     )
 
@@ -148,7 +156,6 @@ def secretariat_queues(*, user: Any, today: dt.date) -> Queues:
     mine = Case.objects.filter(_secretariat_q(user)).select_related("company", "category", "county")
     referrals = (
         Referral.objects.filter(overdue_q(today), case__in=mine.values("pk"))
-        .exclude(case__status=CaseStatus.RETURNED_FOR_INFO)
         .select_related("case__company", "case__category", "agency")
         .order_by("due_on", "pk")
     )

@@ -641,9 +641,10 @@ def case_refer(*, actor: User, case: Case, requests: Sequence[ReferralRequest]) 
     if len(set(agencies)) != len(agencies):
         raise CaseError(_("Each agency can be chosen only once."), code="duplicate_agency")
     for request in requests:
-        if request.agency.province_id != locked.province_id:
+        if request.agency.province_id != locked.province_id or not request.agency.is_active:
             raise CaseError(
-                _("%(agency)s is not an agency of this province.") % {"agency": request.agency},
+                _("%(agency)s is not an active agency of this province.")
+                % {"agency": request.agency},
                 code="other_province",
             )
         if not request.request_text.strip():
@@ -1086,6 +1087,16 @@ def case_move(*, actor: User | None, case: Case, to: str, reason: str = "", **ex
             return _transition(
                 actor=None, case=case, to=to, action="confirm", reason=reason, confirm_until=None
             )
+    needs = {"assign_expert": "expert", "refer": "requests", "merge": "into"}.get(action)
+    if needs and not extra.get(needs):
+        raise CaseError(
+            {
+                "expert": _("Choose the expert."),
+                "requests": _("Choose at least one agency."),
+                "into": _("Choose the case to merge into."),
+            }[needs],
+            code="required",
+        )
     if action == "assign_expert":
         return case_assign_expert(actor=actor, case=case, expert=extra["expert"], reason=reason)
     if action == "refer":

@@ -18,6 +18,16 @@ OPERATIONS = {
     ("get", "/api/v1/companies/{national_id}/certificates"): "company_certificate_list",
     ("post", "/api/v1/companies/{national_id}/certificates"): "company_certificate_create",
     ("get", "/api/v1/knowledge-based/series"): "knowledge_based_series",
+    ("get", "/api/v1/cases"): "case_list",
+    ("post", "/api/v1/cases"): "case_file",
+    ("get", "/api/v1/cases/{tracking}"): "case_get",
+    ("post", "/api/v1/cases/{tracking}/transitions"): "case_transition",
+    ("post", "/api/v1/cases/{tracking}/referrals"): "case_refer",
+    ("post", "/api/v1/cases/{tracking}/attachments"): "case_attach",
+    ("get", "/api/v1/attachments/{attachment_id}"): "attachment_get",
+    ("get", "/api/v1/referrals"): "referral_inbox",
+    ("post", "/api/v1/referrals/{referral_id}/answer"): "referral_answer",
+    ("post", "/api/v1/referrals/{referral_id}/extension"): "referral_extend",
 }
 ERROR = {"$ref": "#/components/schemas/ErrorOut"}
 
