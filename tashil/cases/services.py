@@ -151,6 +151,10 @@ def _refresh(target: Case, source: Case) -> None:
         setattr(target, field.attname, getattr(source, field.attname))
 
 
+def _label(status: str) -> str:
+    return str(CaseStatus(status).label) if status in CaseStatus.values else status
+
+
 def _check_move(*, actor: User | None, case: Case, to: str, reason: str, action: str) -> Move:
     found = move(case.status, to)
     # The action must match too: the secretariat may send a case back to screening by taking
@@ -158,7 +162,7 @@ def _check_move(*, actor: User | None, case: Case, to: str, reason: str, action:
     if found is None or found.action != action:
         raise CaseError(
             _("A case that is “%(source)s” cannot become “%(target)s”.")
-            % {"source": CaseStatus(case.status).label, "target": CaseStatus(to).label},
+            % {"source": _label(case.status), "target": _label(to)},
             code="invalid_transition",
         )
     if not (actor_kinds(actor, case) & found.actors):
@@ -1109,7 +1113,7 @@ def case_move(*, actor: User | None, case: Case, to: str, reason: str = "", **ex
             # only to where it came from.
             raise CaseError(
                 _("A case that is “%(source)s” cannot become “%(target)s”.")
-                % {"source": CaseStatus(case.status).label, "target": CaseStatus(to).label},
+                % {"source": _label(case.status), "target": _label(to)},
                 code="invalid_transition",
             )
         return case_provide_info(actor=actor, case=case, text=reason, files=extra.get("files", ()))

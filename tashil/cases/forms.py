@@ -1,0 +1,515 @@
+"""Case forms: they check the shape of input; the services enforce the rules (who may file for
+which company, which move is allowed, which agency may answer)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from tashil.accounts.access import provinces_of, scopes_of
+from tashil.accounts.roles import Role
+from tashil.agencies.models import Agency
+from tashil.cases.attachments import DOCX, XLSX, CheckedFile, check_uploads
+from tashil.cases.models import MAX_AMOUNT, Case, Category, Channel
+from tashil.cases.selectors import CaseFilters
+from tashil.cases.services import ReferralRequest, experts_for
+from tashil.cases.workflow import CaseStatus, Move
+from tashil.core.forms import DigitsIntegerField, JalaliDateField
+from tashil.core.text import to_ascii_digits
+from tashil.geo.models import County
+from tashil.registry.models import Company
+
+# What the file picker offers; the server still reads every file's bytes (attachments.sniff).
+ACCEPT = ".pdf,.jpg,.jpeg,.png,.docx,.xlsx,application/pdf,image/jpeg,image/png"
+
+# The button of each move of the workflow table, by its action.
+MOVE_LABELS: dict[str, Any] = {
+    "start_screening": _("Start screening"),
+    "return_for_info": _("Return to the company for information"),
+    "provide_info": _("Send the information"),
+    "reject": _("Reject as out of scope"),
+    "assign_expert": _("Assign an expert"),
+    "refer": _("Refer to agencies"),
+    "to_working_group": _("Send to a working group"),
+    "to_agenda": _("Put on the meeting agenda"),
+    "mark_discussed": _("Mark discussed at the meeting"),
+    "issue_resolutions": _("Record that resolutions were issued"),
+    "resolve": _("Mark resolved"),
+    "mark_unresolved": _("Mark unresolved"),
+    "escalate_national": _("Escalate to the national HQ"),
+    "confirm": _("Confirm the outcome"),
+    "reopen": _("Reopen: it is not solved"),
+    "merge": _("Merge into another case"),
+}
+
+# What the text box of a move is for. Where the company reads it, the label says so.
+REASON_LABELS: dict[str, Any] = {
+    "return_for_info": _("What the company must send (the company reads this)"),
+    "provide_info": _("The information asked for"),
+    "reject": _("Why it is out of scope (the company reads this)"),
+    "mark_unresolved": _("Why it could not be solved (the company reads this)"),
+    "escalate_national": _("Why it goes to the national HQ (the company reads this)"),
+    "resolve": _("How it was solved (the company reads this)"),
+    "reopen": _("What is still not solved"),
+    "merge": _("Why it is a duplicate"),
+}
+
+# How a move's button looks: the usual next step, or one that ends or undoes something.
+MAIN = frozenset({"start_screening", "assign_expert", "provide_info", "resolve", "confirm"})
+DANGER = frozenset({"reject", "mark_unresolved", "escalate_national", "merge", "reopen"})
+
+# Actions whose move carries no text worth asking for.
+NO_REASON = frozenset({"confirm"})
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's "Uploading multiple files" recipe), each checked by
+    its content, size and count (attachments.check_uploads) before any service runs."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        uploads = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
+        if not uploads:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        files = [super(MultipleFileField, self).clean(item, initial) for item in uploads]
+        for checked in check_uploads(files):
+            check_name(checked)
+        return files
+
+
+# The names each accepted content may go by. A file whose name says one type and whose bytes
+# are another is refused: a "letter.pdf" that opens as an image (or not at all) is a mistake at
+# best and a disguise at worst, and the downloader's system would trust the name.
+NAME_EXTENSIONS: dict[str, tuple[str, Any]] = {
+    "application/pdf": ("pdf", _("a PDF document")),
+    "image/jpeg": ("jpg jpeg jpe jfif", _("a JPEG image")),
+    "image/png": ("png", _("a PNG image")),
+    DOCX: ("docx", _("a Word document")),
+    XLSX: ("xlsx", _("an Excel workbook")),
+}
+
+
+def check_name(checked: CheckedFile) -> None:
+    stem, dot, extension = checked.name.rpartition(".")
+    if not (dot and stem):
+        return  # no extension: nothing claims a type
+    names, kind = NAME_EXTENSIONS[checked.content_type]
+    if extension.lower() not in names.split():
+        raise ValidationError(
+            _("“%(name)s” is named as a .%(extension)s file, but its content is %(kind)s.")
+            % {"name": checked.name, "extension": extension, "kind": kind},
+            code="name_mismatch",
+        )
+
+
+class RialField(DigitsIntegerField):
+    """An amount in rial in any digit script, with any of the usual thousands separators."""
+
+    def to_python(self, value: Any) -> int | None:
+        if isinstance(value, str):
+            for separator in (" ", "\u060c", "\u066c", "\u200c", ",", "_"):
+                value = value.replace(separator, "")
+        return super().to_python(value)
+
+
+class CompanyField(forms.ModelChoiceField):
+    """A company typed as its national ID (any digit script, dashes allowed) or picked from the
+    list beside the input."""
+
+    default_error_messages = {
+        "invalid_choice": _(
+            "You may not file a case for a company with this national ID, or there is none."
+        ),
+    }
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = to_ascii_digits(value).replace("-", "").replace(" ", "").strip()
+        return super().to_python(value)
+
+    def label_from_instance(self, obj: Company) -> str:
+        return f"{obj.legal_name} ({obj.national_id})"
+
+
+def filing_companies(user: Any) -> QuerySet[Company]:
+    """The companies `user` may file a case for (services.filing_channels decides, this only
+    narrows the choice): a representative's own, the secretariat's province's, a county
+    secretariat's county's."""
+    q = Q(pk__in=[])
+    for scope in scopes_of(user):
+        if scope.role == Role.COMPANY_REP:
+            q |= Q(pk=scope.company_id)
+        elif scope.role == Role.SECRETARIAT:
+            q |= Q(province_id=scope.province_id)
+        elif scope.role == Role.COUNTY_SECRETARIAT:
+            q |= Q(county_id=scope.county_id)
+    return Company.objects.filter(q).order_by("legal_name", "pk")
+
+
+# The channels through which each role files (services.filing_channels, by role).
+ROLE_CHANNELS: dict[str, list[str]] = {
+    Role.COMPANY_REP: [Channel.PORTAL],
+    Role.SECRETARIAT: [Channel.WALK_IN, Channel.LETTER, Channel.PHONE, Channel.FIELD_VISIT],
+    Role.COUNTY_SECRETARIAT: [Channel.COUNTY_HQ],
+}
+
+
+def filing_channel_choices(user: Any) -> list[tuple[str, str]]:
+    channels: list[str] = []
+    for scope in scopes_of(user):
+        channels.extend(ROLE_CHANNELS.get(scope.role, []))
+    return [(value, str(Channel(value).label)) for value in dict.fromkeys(channels)]
+
+
+class CaseForm(forms.Form):
+    """Intake. A representative's company and channel are fixed (hidden fields, still checked:
+    posting another company's ID is refused); the secretariat types or picks the company."""
+
+    company = CompanyField(
+        label=_("Company (national ID)"),
+        queryset=Company.objects.none(),
+        to_field_name="national_id",
+    )
+    channel = forms.ChoiceField(label=_("Channel"))
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.all(), empty_label=_("— choose —")
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description of the obstacle"), widget=forms.Textarea(attrs={"rows": 6})
+    )
+    amount = RialField(
+        label=_("Amount involved (rial)"),
+        required=False,
+        min_value=0,
+        max_value=MAX_AMOUNT,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"}),
+        help_text=_("Optional. Persian or English digits; separators are ignored."),
+    )
+    requested_outcome = forms.CharField(
+        label=_("What outcome do you ask for?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    attachments = MultipleFileField(
+        label=_("Attachments"),
+        required=False,
+        help_text=_("PDF, JPEG, PNG, Word or Excel; you may choose several files."),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        companies = filing_companies(user)
+        company_field = self.fields["company"]
+        company_field.queryset = companies  # type: ignore[attr-defined]
+        channels = filing_channel_choices(user)
+        self.fields["channel"].choices = channels  # type: ignore[attr-defined]
+        # A representative of one company: it is fixed, shown as text, still posted and checked.
+        self.fixed_company: Company | None = None
+        filing_roles = {s.role for s in scopes_of(user) if s.role in ROLE_CHANNELS}
+        only = list(companies[:2]) if filing_roles == {Role.COMPANY_REP} else []
+        if len(only) == 1:
+            self.fixed_company = only[0]
+            company_field.widget = forms.HiddenInput()
+            self.initial["company"] = only[0].national_id
+        else:
+            company_field.widget = forms.TextInput(
+                attrs={"list": "case-companies", "inputmode": "numeric", "dir": "ltr"}
+            )
+        self.fixed_channel = ""
+        if len(channels) == 1:
+            self.fixed_channel = channels[0][1]
+            self.fields["channel"].widget = forms.HiddenInput()
+            self.fields["channel"].initial = channels[0][0]
+        hint = {
+            "hx-get": reverse_lazy("cases:duplicates_hint"),
+            "hx-trigger": "change, keyup changed delay:600ms",
+            "hx-target": "#duplicates",
+            "hx-include": "[name=company],[name=title]",
+        }
+        self.fields["title"].widget.attrs.update(hint)
+        self.fields["company"].widget.attrs.update(hint)
+
+    def service_values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "company": data["company"],
+            "category": data["category"],
+            "title": data["title"],
+            "description": data["description"],
+            "channel": data["channel"],
+            "requested_outcome": data.get("requested_outcome") or "",
+            "amount": data.get("amount"),
+            "files": data.get("attachments") or [],
+        }
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("all")), *CaseStatus.choices]
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.all(), required=False
+    )
+    county = forms.ModelChoiceField(
+        label=_("County"), queryset=County.objects.none(), required=False
+    )
+    agency = forms.ModelChoiceField(
+        label=_("Referred to"), queryset=Agency.objects.none(), required=False
+    )
+    company = forms.CharField(
+        label=_("Company (national ID)"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"}),
+    )
+    filed_from = JalaliDateField(label=_("Filed from"), required=False)
+    filed_to = JalaliDateField(label=_("Filed until"), required=False)
+    open_only = forms.BooleanField(label=_("Open cases only"), required=False)
+    overdue = forms.BooleanField(label=_("With an overdue referral"), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        provinces = provinces_of(user)
+        self.fields["county"].queryset = County.objects.filter(province_id__in=provinces)  # type: ignore[attr-defined]
+        self.fields["agency"].queryset = Agency.objects.filter(  # type: ignore[attr-defined]
+            province_id__in=provinces, is_active=True
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("filed_from"), data.get("filed_to")
+        if start and end and start > end:
+            self.add_error("filed_to", _("The end of the range is before its start."))
+        return data
+
+    def clean_company(self) -> int | None:
+        key = to_ascii_digits(self.cleaned_data["company"]).replace("-", "").strip()
+        if not key:
+            return None
+        # Any company's ID is looked up (the list is scoped anyway); an unknown one finds nothing.
+        found = Company.objects.filter(national_id=key).values_list("pk", flat=True).first()
+        return found if found is not None else -1
+
+    def filters(self) -> CaseFilters:
+        data = self.cleaned_data if self.is_valid() else {}
+        return CaseFilters(
+            company=data.get("company"),
+            statuses=[data["status"]] if data.get("status") else [],
+            category=data["category"].pk if data.get("category") else None,
+            county=data["county"].pk if data.get("county") else None,
+            agency=data["agency"].pk if data.get("agency") else None,
+            filed_from=data.get("filed_from"),
+            filed_to=data.get("filed_to"),
+            overdue=bool(data.get("overdue")),
+            open_only=bool(data.get("open_only")),
+            q=(data.get("q") or "").strip(),
+        )
+
+
+class MoveForm(forms.Form):
+    """One move of the workflow table on one case: a text box (required when the table says
+    the reason is), plus what the move's service needs (an expert, a score, a case to merge
+    into, files). Prefixed by the target status, so a page can hold one per move."""
+
+    reason = forms.CharField(
+        label=_("Note"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        case: Case,
+        target: str,
+        move: Move,
+        duplicates: Sequence[Case] = (),
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("prefix", target)
+        super().__init__(*args, **kwargs)
+        self.case, self.target, self.move = case, target, move
+        self.action = move.action
+        self.label = MOVE_LABELS.get(move.action, move.action)
+        self.tone = (
+            "outline-danger"
+            if move.action in DANGER
+            else "primary"
+            if move.action in MAIN
+            else "outline-primary"
+        )
+        reason = self.fields["reason"]
+        reason.label = REASON_LABELS.get(move.action, _("Note (optional)"))
+        reason.required = move.reason_required or move.action == "provide_info"
+        if move.action in NO_REASON:
+            del self.fields["reason"]
+        if move.action == "assign_expert":
+            self.fields["expert"] = forms.ModelChoiceField(
+                label=_("Expert"), queryset=experts_for(case), empty_label=_("— choose —")
+            )
+        if move.action == "confirm":
+            self.fields["satisfaction"] = forms.TypedChoiceField(
+                label=_("How satisfied are you? (optional)"),
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=[("", "—"), *((n, str(n)) for n in range(5, 0, -1))],
+            )
+        self._duplicates = {c.tracking: c for c in duplicates}
+        if move.action == "merge":
+            self.fields["into"] = forms.ChoiceField(
+                label=_("Merge into"),
+                choices=[(c.tracking, f"{c.display_tracking} · {c.title}") for c in duplicates],
+            )
+        if move.action == "provide_info":
+            self.fields["documents"] = MultipleFileField(label=_("Documents"), required=False)
+
+    def extras(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        extras: dict[str, Any] = {}
+        if "expert" in data:
+            extras["expert"] = data["expert"]
+        if "satisfaction" in data:
+            extras["satisfaction"] = data["satisfaction"]
+        if "into" in data:
+            extras["into"] = self._duplicates[data["into"]]
+        if "documents" in data:
+            extras["files"] = data["documents"]
+        return extras
+
+
+class ReferForm(forms.Form):
+    """One row per agency of the province: a checkbox, the request to it and its deadline in
+    working days (the category's by default). The category's default agency is pre-checked;
+    an agency with an open referral on the case cannot be chosen again."""
+
+    def __init__(
+        self,
+        *args: Any,
+        agencies: Sequence[Agency],
+        default_days: int,
+        checked: set[int],
+        busy: set[int],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows: list[dict[str, Any]] = []
+        for agency in agencies:
+            pk = agency.pk
+            self.fields[f"agency_{pk}"] = forms.BooleanField(
+                label=agency.display_name,
+                required=False,
+                initial=pk in checked and pk not in busy,
+                disabled=pk in busy,
+            )
+            self.fields[f"request_{pk}"] = forms.CharField(
+                label=_("What %(agency)s is asked to do") % {"agency": agency.display_name},
+                required=False,
+                max_length=4000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.fields[f"days_{pk}"] = DigitsIntegerField(
+                label=_("Working days to answer"),
+                required=False,
+                min_value=1,
+                max_value=120,
+                initial=default_days,
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr", "size": 4}),
+            )
+            self.rows.append(
+                {
+                    "agency": agency,
+                    "busy": pk in busy,
+                    "check": self[f"agency_{pk}"],
+                    "request": self[f"request_{pk}"],
+                    "days": self[f"days_{pk}"],
+                }
+            )
+        self._agencies = {agency.pk: agency for agency in agencies}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen = [pk for pk in self._agencies if data.get(f"agency_{pk}")]
+        if not chosen:
+            raise ValidationError(_("Choose at least one agency."), code="no_agency")
+        for pk in chosen:
+            if not (data.get(f"request_{pk}") or "").strip():
+                self.add_error(
+                    f"request_{pk}",
+                    _("Write what %(agency)s is asked to do.")
+                    % {"agency": self._agencies[pk].display_name},
+                )
+        return data
+
+    def requests(self) -> list[ReferralRequest]:
+        data = self.cleaned_data
+        return [
+            ReferralRequest(
+                agency=agency,
+                request_text=data[f"request_{pk}"],
+                days=data.get(f"days_{pk}"),
+            )
+            for pk, agency in self._agencies.items()
+            if data.get(f"agency_{pk}")
+        ]
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("The agency's answer"), max_length=8000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    documents = MultipleFileField(label=_("Documents"), required=False)
+
+
+class ExtendForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why more time is needed"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Built here rather than on the class: the limit is a setting and tests change it.
+        limit = settings.TASHIL_MAX_EXTENSION_DAYS
+        self.fields = {
+            "days": DigitsIntegerField(
+                label=_("Further working days"),
+                min_value=1,
+                max_value=limit,
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"}),
+                help_text=_("At most %(limit)s working days, once per referral.")
+                % {"limit": limit},
+            ),
+            **self.fields,
+        }
+
+
+class AttachForm(forms.Form):
+    documents = MultipleFileField(label=_("Files to add"))
+
+
+class TrackForm(forms.Form):
+    number = forms.CharField(
+        label=_("Tracking number"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"dir": "ltr", "autocomplete": "off", "placeholder": "K7M4-QX9C"}
+        ),
+    )
