@@ -9,7 +9,6 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -17,9 +16,9 @@ from tashil.accounts.access import provinces_of, scopes_of
 from tashil.accounts.roles import Role
 from tashil.agencies.models import Agency
 from tashil.cases.attachments import DOCX, XLSX, CheckedFile, check_uploads
-from tashil.cases.models import MAX_AMOUNT, Case, Category, Channel
-from tashil.cases.selectors import CaseFilters
-from tashil.cases.services import ReferralRequest, experts_for
+from tashil.cases.models import MAX_AMOUNT, Case, Category
+from tashil.cases.selectors import CaseFilters, filing_channel_choices, filing_companies
+from tashil.cases.services import FILING_CHANNELS, ReferralRequest, experts_for
 from tashil.cases.workflow import CaseStatus, Move
 from tashil.core.forms import DigitsIntegerField, JalaliDateField
 from tashil.core.text import to_ascii_digits
@@ -147,36 +146,6 @@ class CompanyField(forms.ModelChoiceField):
         return f"{obj.legal_name} ({obj.national_id})"
 
 
-def filing_companies(user: Any) -> QuerySet[Company]:
-    """The companies `user` may file a case for (services.filing_channels decides, this only
-    narrows the choice): a representative's own, the secretariat's province's, a county
-    secretariat's county's."""
-    q = Q(pk__in=[])
-    for scope in scopes_of(user):
-        if scope.role == Role.COMPANY_REP:
-            q |= Q(pk=scope.company_id)
-        elif scope.role == Role.SECRETARIAT:
-            q |= Q(province_id=scope.province_id)
-        elif scope.role == Role.COUNTY_SECRETARIAT:
-            q |= Q(county_id=scope.county_id)
-    return Company.objects.filter(q).order_by("legal_name", "pk")
-
-
-# The channels through which each role files (services.filing_channels, by role).
-ROLE_CHANNELS: dict[str, list[str]] = {
-    Role.COMPANY_REP: [Channel.PORTAL],
-    Role.SECRETARIAT: [Channel.WALK_IN, Channel.LETTER, Channel.PHONE, Channel.FIELD_VISIT],
-    Role.COUNTY_SECRETARIAT: [Channel.COUNTY_HQ],
-}
-
-
-def filing_channel_choices(user: Any) -> list[tuple[str, str]]:
-    channels: list[str] = []
-    for scope in scopes_of(user):
-        channels.extend(ROLE_CHANNELS.get(scope.role, []))
-    return [(value, str(Channel(value).label)) for value in dict.fromkeys(channels)]
-
-
 class CaseForm(forms.Form):
     """Intake. A representative's company and channel are fixed (hidden fields, still checked:
     posting another company's ID is refused); the secretariat types or picks the company."""
@@ -222,7 +191,7 @@ class CaseForm(forms.Form):
         self.fields["channel"].choices = channels  # type: ignore[attr-defined]
         # A representative of one company: it is fixed, shown as text, still posted and checked.
         self.fixed_company: Company | None = None
-        filing_roles = {s.role for s in scopes_of(user) if s.role in ROLE_CHANNELS}
+        filing_roles = {s.role for s in scopes_of(user) if s.role in FILING_CHANNELS}
         only = list(companies[:2]) if filing_roles == {Role.COMPANY_REP} else []
         if len(only) == 1:
             self.fixed_company = only[0]

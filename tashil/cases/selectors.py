@@ -11,10 +11,34 @@ from django.http import Http404
 
 from tashil.accounts.access import scopes_of, visible_q
 from tashil.accounts.roles import Role
-from tashil.cases.models import Attachment, Case, CaseEvent, Referral, ReferralStatus
-from tashil.cases.services import actor_kinds, can_act_for_agency
+from tashil.cases.models import Attachment, Case, CaseEvent, Channel, Referral, ReferralStatus
+from tashil.cases.services import FILING_CHANNELS, actor_kinds, can_act_for_agency
 from tashil.cases.workflow import FINAL, OPEN, CaseStatus, Move, moves_from
 from tashil.core.text import search_key
+from tashil.registry.models import Company
+
+
+def filing_companies(user: Any) -> QuerySet[Company]:
+    """The companies `user` may file a case for: the same rule as `services.filing_channels`,
+    as a query (a representative's own company, the secretariat's province's, a county
+    secretariat's county's)."""
+    q = Q(pk__in=[])
+    for scope in scopes_of(user):
+        if scope.role == Role.COMPANY_REP:
+            q |= Q(pk=scope.company_id)
+        elif scope.role == Role.SECRETARIAT:
+            q |= Q(province_id=scope.province_id)
+        elif scope.role == Role.COUNTY_SECRETARIAT:
+            q |= Q(county_id=scope.county_id)
+    return Company.objects.filter(q).order_by("legal_name", "pk")
+
+
+def filing_channel_choices(user: Any) -> list[tuple[str, str]]:
+    """Every channel the user files through, whatever the company."""
+    channels: list[str] = []
+    for scope in scopes_of(user):
+        channels.extend(FILING_CHANNELS.get(scope.role, []))
+    return [(value, str(Channel(value).label)) for value in dict.fromkeys(channels)]
 
 
 def _visible(user: Any) -> Q:

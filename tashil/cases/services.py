@@ -300,16 +300,32 @@ def _notify(
 # --- Filing ----------------------------------------------------------------------------------
 
 
+# The channels through which each role files a case. The API channels (api, open311) are open to
+# anyone who may file through one of these.
+FILING_CHANNELS: dict[str, list[str]] = {
+    Role.COMPANY_REP: [Channel.PORTAL],
+    Role.SECRETARIAT: [Channel.WALK_IN, Channel.LETTER, Channel.PHONE, Channel.FIELD_VISIT],
+    Role.COUNTY_SECRETARIAT: [Channel.COUNTY_HQ],
+}
+
+
+def _files_for(scope: Any, company: Company) -> bool:
+    """Whether a role assignment covers filing for `company`."""
+    if scope.role == Role.COMPANY_REP:
+        return bool(scope.company_id == company.pk)
+    if scope.role == Role.SECRETARIAT:
+        return bool(scope.province_id == company.province_id)
+    if scope.role == Role.COUNTY_SECRETARIAT:
+        return bool(scope.county_id == company.county_id)
+    return False
+
+
 def filing_channels(user: User, company: Company) -> list[str]:
     """The channels through which `user` may file a case for `company` (empty: may not)."""
     channels: list[str] = []
     for scope in scopes_of(user):
-        if scope.role == Role.COMPANY_REP and scope.company_id == company.pk:
-            channels.append(Channel.PORTAL)
-        elif scope.role == Role.SECRETARIAT and scope.province_id == company.province_id:
-            channels.extend([Channel.WALK_IN, Channel.LETTER, Channel.PHONE, Channel.FIELD_VISIT])
-        elif scope.role == Role.COUNTY_SECRETARIAT and scope.county_id == company.county_id:
-            channels.append(Channel.COUNTY_HQ)
+        if _files_for(scope, company):
+            channels.extend(FILING_CHANNELS[scope.role])
     return list(dict.fromkeys(channels))
 
 

@@ -89,7 +89,7 @@ def duplicates_hint(request: AuthenticatedRequest) -> HttpResponse:
     """Open cases that may be the same problem, for the intake form (htmx)."""
     title = request.GET.get("title", "")[:200]
     key = to_ascii_digits(request.GET.get("company", "")).replace("-", "").strip()
-    company = forms.filing_companies(request.user).filter(national_id=key).first()
+    company = selectors.filing_companies(request.user).filter(national_id=key).first()
     found: list[Case] = []
     if company is not None and title.strip():
         found = _visible_duplicates(
@@ -477,7 +477,7 @@ def case_list(request: AuthenticatedRequest) -> HttpResponse:
         "has_next": len(rows) > PAGE_SIZE,
         "query": query.urlencode(),
         "heading": _list_heading(request),
-        "can_file": bool(forms.filing_channel_choices(request.user)),
+        "can_file": bool(selectors.filing_channel_choices(request.user)),
     }
     template = "cases/_case_table.html" if is_htmx(request) else "cases/case_list.html"
     return render(request, template, context)

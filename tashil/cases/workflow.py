@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CaseStatus(models.TextChoices):
@@ -52,7 +53,8 @@ class CaseStatus(models.TextChoices):
     # Outcome: sent to the national HQ.
     ESCALATED_NATIONAL = "escalated_national", _("escalated to the national HQ")
     # Final: confirmed by the company or left unconfirmed past the window.
-    CLOSED = "closed", _("closed")
+    # (A closed case is مختومه; a closed company is تعطیل: same English word, hence the context.)
+    CLOSED = "closed", pgettext_lazy("case status", "closed")
     # Final: a duplicate folded into another case of the same company.
     MERGED = "merged", _("merged into another case")
 

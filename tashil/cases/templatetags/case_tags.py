@@ -18,8 +18,8 @@ from django.utils import timezone
 from tashil.accounts.access import has_role, scopes_of
 from tashil.accounts.roles import Role
 from tashil.cases import selectors
-from tashil.cases.forms import filing_channel_choices, filing_companies
 from tashil.cases.models import Case
+from tashil.cases.selectors import filing_channel_choices, filing_companies
 from tashil.cases.tracking import format_tracking
 from tashil.cases.workflow import FINAL, OUTCOMES, CaseStatus
 from tashil.core.templatetags.persian import digits
