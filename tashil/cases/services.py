@@ -189,6 +189,11 @@ def _transition(
     source = locked.status
     now = timezone.now()
     values = {"status": to, "status_changed_at": now, **fields}
+    if source == CaseStatus.RETURNED_FOR_INFO:
+        # Leaving the wait on the company in any direction (answered, rejected, merged) stops
+        # the pause; `case_provide_info` also moves the deadlines by it.
+        values.setdefault("paused_at", None)
+        values.setdefault("returned_from", "")
     # Compare-and-set on the status as well as the lock: on SQLite, where select_for_update is
     # a no-op, a concurrent writer that moved the case first makes this update match no row.
     updated = Case.objects.filter(pk=locked.pk, status=source).update(**values)

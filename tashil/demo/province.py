@@ -86,6 +86,30 @@ USERS = (
     DemoUser("golsar", "سارا", "محمدی", Role.COMPANY_REP, "1038028479"),
     DemoUser("takestan", "مهدی", "قاسمی", Role.COUNTY_SECRETARIAT, "2602"),
     DemoUser("ostandar", "دفتر", "استاندار", Role.EXECUTIVE, QAZVIN),
+    # The demo cases (tashil/demo/cases.py) are answered by these agencies' officers and followed
+    # by the other two named companies.
+    DemoUser("tamin", "زهرا", "کاظمی", Role.AGENCY_OFFICER, "social_security"),
+    DemoUser("bank", "امیر", "صادقی", Role.AGENCY_OFFICER, "banks"),
+    DemoUser("gaz", "جواد", "نوری", Role.AGENCY_OFFICER, "gas"),
+    DemoUser("barq", "نرگس", "شریفی", Role.AGENCY_OFFICER, "electricity"),
+    DemoUser("gomrok", "پریسا", "طاهری", Role.AGENCY_OFFICER, "customs"),
+    DemoUser("sanat", "سعید", "یوسفی", Role.AGENCY_OFFICER, "smt"),
+    DemoUser("shahrak", "الهام", "اکبری", Role.AGENCY_OFFICER, "estates_co"),
+    DemoUser("pouyesh", "مهدی", "کاظمی", Role.COMPANY_REP, "1400512345"),
+    DemoUser("sepid", "حمید", "رحیمی", Role.COMPANY_REP, "1400698765"),
+)
+
+# The officers who answer the demo cases' referrals for the other agencies. They are not demo
+# logins (no password, not listed by `load_demo`): they only give those answers an author.
+DESK_OFFICERS = (
+    DemoUser("desk_water", "مجید", "حیدری", Role.AGENCY_OFFICER, "water"),
+    DemoUser("desk_endowment", "محمد", "موسوی", Role.AGENCY_OFFICER, "endowment"),
+    DemoUser("desk_standards", "لیلا", "جعفری", Role.AGENCY_OFFICER, "standards"),
+    DemoUser("desk_food_drug", "سمیه", "نوری", Role.AGENCY_OFFICER, "food_drug"),
+    DemoUser("desk_governorate", "امیر", "قزوینی", Role.AGENCY_OFFICER, "governorate"),
+    DemoUser("desk_judiciary", "حسین", "ابهری", Role.AGENCY_OFFICER, "judiciary"),
+    DemoUser("desk_environment", "نازنین", "رضایی", Role.AGENCY_OFFICER, "environment"),
+    DemoUser("desk_municipality", "جواد", "تاکستانی", Role.AGENCY_OFFICER, "municipality"),
 )
 
 
@@ -118,6 +142,18 @@ def load_companies() -> dict[str, Company]:
 
 
 def load_users(companies: dict[str, Company]) -> list[DemoUser]:
+    """The demo logins (returned, to be listed) and the desk officers."""
+    for demo in DESK_OFFICERS:
+        user = User.objects.filter(username=demo.username).first()
+        if user is None:
+            user = account_services.user_create(
+                actor=None,
+                username=demo.username,
+                password=None,
+                first_name=demo.first_name,
+                last_name=demo.last_name,
+            )
+        _grant(demo, user, companies)
     for demo in USERS:
         user = User.objects.filter(username=demo.username).first()
         if user is None:
@@ -133,16 +169,20 @@ def load_users(companies: dict[str, Company]) -> list[DemoUser]:
             # The printed credentials must work even if someone changed the password in the demo.
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-        # ROLE_SCOPE says which kind of object scopes each role; `demo.scope` names that object.
-        kind = ROLE_SCOPE[demo.role]
-        scope: dict[str, object] = {}
-        if kind == ScopeKind.PROVINCE:
-            scope["province"] = Province.objects.get(code=demo.scope)
-        elif kind == ScopeKind.COUNTY:
-            scope["county"] = County.objects.get(code=demo.scope)
-        elif kind == ScopeKind.AGENCY:
-            scope["agency"] = Agency.objects.get(province__code=QAZVIN, code=demo.scope)
-        elif kind == ScopeKind.COMPANY:
-            scope["company"] = companies[demo.scope]
-        account_services.role_grant(actor=None, user=user, role=demo.role, **scope)  # type: ignore[arg-type]
+        _grant(demo, user, companies)
     return list(USERS)
+
+
+def _grant(demo: DemoUser, user: User, companies: dict[str, Company]) -> None:
+    # ROLE_SCOPE says which kind of object scopes each role; `demo.scope` names that object.
+    kind = ROLE_SCOPE[demo.role]
+    scope: dict[str, object] = {}
+    if kind == ScopeKind.PROVINCE:
+        scope["province"] = Province.objects.get(code=demo.scope)
+    elif kind == ScopeKind.COUNTY:
+        scope["county"] = County.objects.get(code=demo.scope)
+    elif kind == ScopeKind.AGENCY:
+        scope["agency"] = Agency.objects.get(province__code=QAZVIN, code=demo.scope)
+    elif kind == ScopeKind.COMPANY:
+        scope["company"] = companies[demo.scope]
+    account_services.role_grant(actor=None, user=user, role=demo.role, **scope)  # type: ignore[arg-type]

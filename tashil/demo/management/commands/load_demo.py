@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from tashil.core.jalali import format_jalali
+from tashil.demo.cases import load_cases
 from tashil.demo.province import DEMO_PASSWORD, load_companies, load_users
 from tashil.demo.registry import REFERENCE_DATE, load_registry
 
@@ -24,6 +25,9 @@ class Command(BaseCommand):
             started = time.monotonic()
             registry = load_registry()
             seconds = time.monotonic() - started
+            started = time.monotonic()
+            cases = load_cases()
+            case_seconds = time.monotonic() - started
         self.stdout.write(
             f"Registry: {registry.companies} companies and {registry.certificates} certificates "
             f"added in {seconds:.1f} s"
@@ -33,6 +37,10 @@ class Command(BaseCommand):
             f"{format_jalali(REFERENCE_DATE, language='en')}: see "
             f"/registry/knowledge-based/?on={format_jalali(REFERENCE_DATE, language='en')} "
             "(log in as dabir or ostandar)"
+        )
+        self.stdout.write(
+            f"Cases: {cases.added} added, {cases.total} in the demo, {cases.overdue} referrals "
+            f"overdue today, in {case_seconds:.1f} s (see /cases/ as dabir, maliat or golsar)"
         )
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD})"))
