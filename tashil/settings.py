@@ -6,6 +6,8 @@ server is an environment variable read through the typed helpers in `tashil.env`
 
 from __future__ import annotations
 
+import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -106,6 +108,13 @@ else:
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests on a file, not in memory: an in-memory shared-cache database answers a second
+    # connection with "table is locked" at once, where the real file database waits (busy
+    # timeout, WAL). The concurrency tests must see what production sees. One file per test
+    # process, so that two runs at once do not delete each other's database.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"tashil-test-{os.getpid()}.sqlite3")
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -------------------------------------------------------------------------------------

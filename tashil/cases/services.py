@@ -1107,10 +1107,11 @@ def case_move(*, actor: User | None, case: Case, to: str, reason: str = "", **ex
     found = move(case.status, to)
     action = found.action if found else "invalid"
     if actor is None:
-        # The system makes one move only: closing an outcome left unconfirmed.
+        # The system makes one move only, closing an outcome left unconfirmed; the table says
+        # so (Actor.SYSTEM), and `_transition` refuses it any other move as not allowed.
         with transaction.atomic():
             return _transition(
-                actor=None, case=case, to=to, action="confirm", reason=reason, confirm_until=None
+                actor=None, case=case, to=to, action=action, reason=reason, confirm_until=None
             )
     needs = {"assign_expert": "expert", "refer": "requests", "merge": "into"}.get(action)
     if needs and not extra.get(needs):

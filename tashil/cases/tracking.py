@@ -1,8 +1,11 @@
 """Tracking numbers that survive being read over the phone.
 
 Eight characters from an alphabet without look-alikes or sound-alikes (no 0/O, 1/I/L, 2/Z, 5/S,
-8/B, U/V), shown as two groups of four (`K7M4-QX9C`). The last character is a check character
-(Luhn mod N), so a misheard or mistyped character is caught before anything is looked up. They
+8/B, U/V), shown as two groups of four (`K7M4-QX9C`). The last character is a check character:
+with 23 characters (a prime), the position-weighted sum Σ i·value(cᵢ) (i = 1…8) is made 0 mod 23,
+which catches every single wrong character and every swap of two neighbours (Luhn mod N would
+not: its doubling is not one-to-one for an odd N). A misheard or mistyped number is refused
+before anything is looked up. They
 are random, not sequential: a number does not reveal how many cases the HQ has, nor lead to
 the next one.
 """
@@ -19,15 +22,11 @@ _INDEX = {char: i for i, char in enumerate(ALPHABET)}
 
 
 def check_character(body: str) -> str:
-    """Luhn mod N over `body` (which must use ALPHABET)."""
+    """The character that makes Σ i·value (positions 1…LENGTH) divisible by len(ALPHABET)."""
     n = len(ALPHABET)
-    total = 0
-    factor = 2
-    for char in reversed(body):
-        addend = factor * _INDEX[char]
-        total += addend // n + addend % n
-        factor = 1 if factor == 2 else 2
-    return ALPHABET[(n - total % n) % n]
+    total = sum(position * _INDEX[char] for position, char in enumerate(body, start=1))
+    # value·LENGTH ≡ −total (mod n); LENGTH is invertible because n is prime.
+    return ALPHABET[(-total * pow(LENGTH, -1, n)) % n]
 
 
 def new_tracking() -> str:
