@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import zipfile
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -26,6 +27,18 @@ EXTENSIONS = {
     "image/png": "png",
     DOCX: "docx",
     XLSX: "xlsx",
+}
+
+
+# The names each accepted content may go by. A file whose name says one type and whose bytes are
+# another is refused: a "letter.pdf" that opens as an image (or not at all) is a mistake at best
+# and a disguise at worst, and the downloader's system would trust the name.
+NAME_EXTENSIONS: dict[str, tuple[str, Any]] = {
+    "application/pdf": ("pdf", gettext_lazy("a PDF document")),
+    "image/jpeg": ("jpg jpeg jpe jfif", gettext_lazy("a JPEG image")),
+    "image/png": ("png", gettext_lazy("a PNG image")),
+    DOCX: ("docx", gettext_lazy("a Word document")),
+    XLSX: ("xlsx", gettext_lazy("an Excel workbook")),
 }
 
 
@@ -100,7 +113,21 @@ def check_upload(upload: object) -> CheckedFile:
             _("“%(name)s” is not a PDF, JPEG, PNG, Word or Excel file.") % {"name": name},
             code="bad_type",
         )
+    _check_name(name, content_type)
     return CheckedFile(name=name, content_type=content_type, size=size)
+
+
+def _check_name(name: str, content_type: str) -> None:
+    stem, dot, extension = name.rpartition(".")
+    if not (dot and stem):
+        return  # no extension: the name claims no type
+    names, kind = NAME_EXTENSIONS[content_type]
+    if extension.lower() not in names.split():
+        raise ValidationError(
+            _("“%(name)s” is named as a .%(extension)s file, but its content is %(kind)s.")
+            % {"name": name, "extension": extension, "kind": kind},
+            code="name_mismatch",
+        )
 
 
 def check_uploads(uploads: list[object]) -> list[CheckedFile]:

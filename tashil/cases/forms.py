@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from tashil.accounts.access import provinces_of, scopes_of
 from tashil.accounts.roles import Role
 from tashil.agencies.models import Agency
-from tashil.cases.attachments import DOCX, XLSX, CheckedFile, check_uploads
+from tashil.cases.attachments import check_uploads
 from tashil.cases.models import MAX_AMOUNT, Case, Category
 from tashil.cases.selectors import CaseFilters, filing_channel_choices, filing_companies
 from tashil.cases.services import FILING_CHANNELS, ReferralRequest, experts_for
@@ -87,34 +87,8 @@ class MultipleFileField(forms.FileField):
                 raise ValidationError(self.error_messages["required"], code="required")
             return []
         files = [super(MultipleFileField, self).clean(item, initial) for item in uploads]
-        for checked in check_uploads(files):
-            check_name(checked)
+        check_uploads(files)
         return files
-
-
-# The names each accepted content may go by. A file whose name says one type and whose bytes
-# are another is refused: a "letter.pdf" that opens as an image (or not at all) is a mistake at
-# best and a disguise at worst, and the downloader's system would trust the name.
-NAME_EXTENSIONS: dict[str, tuple[str, Any]] = {
-    "application/pdf": ("pdf", _("a PDF document")),
-    "image/jpeg": ("jpg jpeg jpe jfif", _("a JPEG image")),
-    "image/png": ("png", _("a PNG image")),
-    DOCX: ("docx", _("a Word document")),
-    XLSX: ("xlsx", _("an Excel workbook")),
-}
-
-
-def check_name(checked: CheckedFile) -> None:
-    stem, dot, extension = checked.name.rpartition(".")
-    if not (dot and stem):
-        return  # no extension: nothing claims a type
-    names, kind = NAME_EXTENSIONS[checked.content_type]
-    if extension.lower() not in names.split():
-        raise ValidationError(
-            _("“%(name)s” is named as a .%(extension)s file, but its content is %(kind)s.")
-            % {"name": checked.name, "extension": extension, "kind": kind},
-            code="name_mismatch",
-        )
 
 
 class RialField(DigitsIntegerField):

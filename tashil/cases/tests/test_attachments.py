@@ -35,8 +35,9 @@ ACCEPTED = [
     pytest.param("photo.jpg", JPEG, "image/jpeg", id="jpeg"),
     pytest.param("letter.docx", docx_bytes(), DOCX, id="docx"),
     pytest.param("debts.xlsx", xlsx_bytes(), XLSX, id="xlsx"),
-    # The name does not decide: a PDF called .exe is a PDF.
-    pytest.param("invoice.exe", PDF, "application/pdf", id="pdf-named-exe"),
+    # A name without an extension claims nothing; the content decides.
+    pytest.param("نامه بانک", PDF, "application/pdf", id="pdf-without-extension"),
+    pytest.param("PHOTO.JPEG", JPEG, "image/jpeg", id="jpeg-upper-case"),
 ]
 
 REFUSED = [
@@ -63,6 +64,23 @@ def test_accepted_files_are_recognised_by_their_content(
     checked = check_upload(upload(name, content, "text/html"))
 
     assert (checked.name, checked.content_type, checked.size) == (name, content_type, len(content))
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        pytest.param("invoice.exe", PDF, id="pdf-named-exe"),
+        pytest.param("letter.pdf", PNG, id="png-named-pdf"),
+        pytest.param("sheet.xlsx", docx_bytes(), id="docx-named-xlsx"),
+    ],
+)
+def test_a_file_whose_name_and_content_disagree_is_refused(name: str, content: bytes) -> None:
+    # The downloader's system trusts the name: a PDF called .exe is refused, not passed on.
+    with pytest.raises(ValidationError) as error:
+        check_upload(upload(name, content, "application/pdf"))
+
+    assert error.value.code == "name_mismatch"
+    assert name in error.value.messages[0]
 
 
 @pytest.mark.parametrize(("name", "content"), REFUSED)
