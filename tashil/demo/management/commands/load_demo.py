@@ -7,10 +7,13 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from tashil.accounts.roles import Role
 from tashil.core.jalali import format_jalali
 from tashil.demo.cases import load_cases
 from tashil.demo.province import DEMO_PASSWORD, load_companies, load_users
 from tashil.demo.registry import REFERENCE_DATE, load_registry
+
+SCOPED_LISTING = {Role.AGENCY_OFFICER, Role.AGENCY_HEAD, Role.COUNTY_SECRETARIAT}
 
 
 class Command(BaseCommand):
@@ -45,4 +48,6 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD})"))
         for user in users:
-            self.stdout.write(f"  {user.username:<14} {user.role.label}")
+            # Several officers share a role; the scope (agency code, county…) tells them apart.
+            scope = f" ({user.scope})" if user.role in SCOPED_LISTING else ""
+            self.stdout.write(f"  {user.username:<14} {user.role.label}{scope}")
