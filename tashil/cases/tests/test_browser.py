@@ -129,7 +129,8 @@ def test_a_case_travels_from_the_company_to_two_agencies_and_back_to_a_confirmed
     # resolved, confirmed.
     assert events >= 9
     for sentence in sentences:
-        assert not LATIN_LETTER.search(sentence), sentence
+        # The only Latin letters are in the file's own name.
+        assert not LATIN_LETTER.search(sentence.replace(letter.name, "")), sentence
     for shown in times:
         assert PERSIAN_DIGIT.search(shown) and "۱۴۰" in shown, shown
     text = timeline.inner_text()
