@@ -269,7 +269,19 @@ FilingChannel = Literal[
 ]
 
 
-class CaseFileIn(Schema):
+class TextIn(Schema):
+    """Input whose text reaches the database: PostgreSQL refuses a NUL character in text, so it
+    is refused here, as a field error, instead of failing the request later."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise PydanticCustomError("nul_character", _("Text may not contain a NUL character."))
+        return value
+
+
+class CaseFileIn(TextIn):
     company: str = Field(
         min_length=1,
         max_length=40,
@@ -291,7 +303,7 @@ class CaseFileIn(Schema):
     )
 
 
-class TransitionIn(Schema):
+class TransitionIn(TextIn):
     to: CaseStatus = Field(description="The status to move to; see `allowed_moves`.")
     reason: str = Field(
         "",
@@ -312,7 +324,7 @@ class TransitionIn(Schema):
     )
 
 
-class ReferralIn(Schema):
+class ReferralIn(TextIn):
     agency: str = Field(min_length=1, max_length=50, description="Agency code, e.g. `tax`.")
     request_text: str = Field(min_length=1, max_length=MAX_TEXT)
     days: int | None = Field(
@@ -344,10 +356,10 @@ class ReferralPage(Schema):
     next_offset: int | None
 
 
-class AnswerIn(Schema):
+class AnswerIn(TextIn):
     answer: str = Field(min_length=1, max_length=MAX_TEXT)
 
 
-class ExtensionIn(Schema):
+class ExtensionIn(TextIn):
     days: int = Field(ge=MIN_DAYS, le=MAX_DAYS, description="Working days to add.")
     reason: str = Field(min_length=1, max_length=MAX_REASON)

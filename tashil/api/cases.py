@@ -107,6 +107,7 @@ class _CaseView:
 
 def _case_detail(user: User, tracking: str) -> _CaseView:
     case = _case(user, tracking)
+    selectors.hide_amounts(user, [case])
     referrals = selectors.case_referrals(case)
     today = timezone.localdate()
     moves = selectors.allowed_moves(user, case)
@@ -188,7 +189,7 @@ def case_list(request: HttpRequest, filters: Query[schemas.CaseFiltersIn]) -> An
         qs = qs.filter(Exists(Referral.objects.filter(case=OuterRef("pk"), agency__code=agency)))
     rows = list(qs[filters.offset : filters.offset + filters.limit + 1])
     items, next_offset = _page(rows, filters.offset, filters.limit)
-    return {"items": items, "next_offset": next_offset}
+    return {"items": selectors.hide_amounts(user, items), "next_offset": next_offset}
 
 
 @router.get(
@@ -202,14 +203,17 @@ def case_get(request: HttpRequest, tracking: str) -> Any:
     return _case_detail(acting_user(request), tracking)
 
 
-def _filing_references(payload: schemas.CaseFileIn) -> tuple[Company, Category]:
+def _filing_references(user: User, payload: schemas.CaseFileIn) -> tuple[Company, Category]:
     errors: dict[str, ValidationError] = {}
-    # Looked up among all companies, not only those the caller sees: filing for a company that
-    # is not yours is refused by the service (403), which is clearer than "no such company".
-    company = Company.objects.filter(national_id=clean_digits(payload.company)).first()
+    # Looked up among the companies the caller may file for: a company that is not yours and
+    # one that is not registered get the same 403, so the API does not tell which companies
+    # are in the registry (neither do the registry pages nor Open311).
+    company = (
+        selectors.filing_companies(user).filter(national_id=clean_digits(payload.company)).first()
+    )
     if company is None:
-        errors["company"] = ValidationError(
-            _("No company has this national ID."), code="unknown_company"
+        raise ApiError(
+            403, ErrorCode.PERMISSION_DENIED, _("You may not file a case for this company.")
         )
     category = Category.objects.filter(code=payload.category.strip()).first()
     if category is None:
@@ -237,7 +241,7 @@ def _filing_references(payload: schemas.CaseFileIn) -> tuple[Company, Category]:
 )
 def case_file(request: HttpRequest, payload: schemas.CaseFileIn) -> Any:
     user = acting_user(request)
-    company, category = _filing_references(payload)
+    company, category = _filing_references(user, payload)
     with _case_rules():
         case = services.case_file(
             actor=user,
@@ -416,11 +420,15 @@ def attachment_get(request: HttpRequest, attachment_id: int) -> Any:
     if not 1 <= attachment_id <= MAX_ID:
         raise Http404
     attachment = selectors.attachment_get_for_user(user=acting_user(request), pk=attachment_id)
-    response = FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.name
-    )
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        # The row outlived its file (a restore without var/media): say so, do not crash.
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=attachment.name)
     response["Content-Type"] = attachment.content_type
     response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -57,7 +57,7 @@ REASON_LABELS: dict[str, Any] = {
     "escalate_national": _("Why it goes to the national HQ (the company reads this)"),
     "resolve": _("How it was solved (the company reads this)"),
     "reopen": _("What is still not solved"),
-    "merge": _("Why it is a duplicate"),
+    "merge": _("Why it is a duplicate (the company reads this)"),
 }
 
 # How a move's button looks: the usual next step, or one that ends or undoes something.
@@ -298,7 +298,10 @@ class MoveForm(forms.Form):
             else "outline-primary"
         )
         reason = self.fields["reason"]
-        reason.label = REASON_LABELS.get(move.action, _("Note (optional)"))
+        # The timeline is the company's too: every note on it is one the company reads.
+        reason.label = REASON_LABELS.get(
+            move.action, _("Note (optional; the company reads it on the timeline)")
+        )
         reason.required = move.reason_required or move.action == "provide_info"
         if move.action in NO_REASON:
             del self.fields["reason"]

@@ -227,6 +227,41 @@ def agency_inbox(*, user: Any, answered: bool = False) -> QuerySet[Referral]:
     return referrals.filter(status=ReferralStatus.OPEN).order_by("due_on", "pk")
 
 
+def amount_visible_ids(user: Any, cases: list[Case]) -> set[int]:
+    """Of `cases`, those whose amount `user` may see. An amount is a financial detail (DOMAIN.md
+    §2): the secretariat and the executive of the province, the company itself and the agencies
+    the case was referred to see it; a county secretariat or an expert, who see the case, do
+    not (as `registry.selectors.can_see_financials` for the company's own figures). One query at
+    most, for agency staff."""
+    visible: set[int] = set()
+    for case in cases:
+        for scope in scopes_of(user):
+            if (
+                scope.role in (Role.SECRETARIAT, Role.EXECUTIVE)
+                and scope.province_id == case.province_id
+            ) or (scope.role == Role.COMPANY_REP and scope.company_id == case.company_id):
+                visible.add(case.pk)
+    rest = [case.pk for case in cases if case.pk not in visible]
+    agencies = agency_ids(user)
+    if rest and agencies:
+        visible.update(
+            Referral.objects.filter(case_id__in=rest, agency_id__in=agencies).values_list(
+                "case_id", flat=True
+            )
+        )
+    return visible
+
+
+def hide_amounts(user: Any, cases: list[Case]) -> list[Case]:
+    """Blank (in memory only) the amounts `user` may not see, for serialisers that print every
+    column they are given."""
+    visible = amount_visible_ids(user, cases)
+    for case in cases:
+        if case.pk not in visible:
+            case.amount = None
+    return cases
+
+
 def case_referrals(case: Case) -> list[Referral]:
     return list(
         case.referrals.select_related("agency", "answered_by", "created_by")

@@ -220,10 +220,21 @@ def _transition(
 
 
 def _withdraw_open_referrals(*, actor: User | None, case: Case) -> None:
-    for referral in case.referrals.filter(status=ReferralStatus.OPEN):
-        referral.status = ReferralStatus.WITHDRAWN
-        referral.save(update_fields=["status"])
+    for referral in case.referrals.filter(status=ReferralStatus.OPEN).select_related("agency"):
+        # Compare-and-set: an answer committed a moment ago stays an answer.
+        withdrawn = Referral.objects.filter(pk=referral.pk, status=ReferralStatus.OPEN).update(
+            status=ReferralStatus.WITHDRAWN
+        )
+        if withdrawn != 1:
+            continue
         _event(case=case, actor=actor, kind=EventKind.WITHDRAWN, referral=referral)
+        _notify(
+            case=case,
+            users=agency_staff(referral.agency_id),
+            kind="referral_withdrawn",
+            subject=gettext_noop("A referral to your agency was withdrawn"),
+            message=gettext_noop("The case moved on; no answer is needed any more."),
+        )
 
 
 # --- Who hears about it ----------------------------------------------------------------------
@@ -287,7 +298,7 @@ def _notify(
         return
     with translation.override(settings.LANGUAGE_CODE):
         tracking = to_persian_digits(case.display_tracking)
-        title = Truncator(case.title).chars(80)
+        title = Truncator(" ".join(case.title.split())).chars(80)
         full_subject = f"{gettext(subject)} — {tracking} · {title}"[:255]
         # `message` is one of our sentences (translated here); `body` is what a person wrote.
         text = "\n\n".join(part for part in (gettext(message) if message else "", body) if part)
@@ -382,7 +393,8 @@ def case_file(
         county_id=company.county_id,
         company=company,
         category=category,
-        title=title.strip(),
+        # One line: the title is also a mail subject, where a line break is refused.
+        title=" ".join(title.split()),
         description=description.strip(),
         requested_outcome=requested_outcome.strip(),
         amount=amount,
@@ -505,6 +517,18 @@ def case_return_for_info(*, actor: User, case: Case, reason: str) -> Case:
         body=reason,
         sms=True,
     )
+    waiting = result.referrals.filter(status=ReferralStatus.OPEN).values_list(
+        "agency_id", flat=True
+    )
+    _notify(
+        case=result,
+        users=[user for agency_id in waiting for user in agency_staff(agency_id)],
+        kind="referral_paused",
+        subject=gettext_noop("A case referred to your agency is waiting on the company"),
+        message=gettext_noop(
+            "Your deadline is paused until the company answers, and then moves by the days it took."
+        ),
+    )
     return result
 
 
@@ -550,7 +574,7 @@ def _move_deadlines(*, actor: User | None, case: Case, since: dt.datetime) -> No
     paused = calendar.working_days_between(timezone.localdate(since), timezone.localdate())
     if paused <= 0:
         return
-    moved = []
+    moved: list[dict[str, Any]] = []
     for referral in case.referrals.select_for_update().filter(status=ReferralStatus.OPEN):
         old = referral.due_on
         referral.due_on = calendar.add_working_days(old, paused)
@@ -563,11 +587,18 @@ def _move_deadlines(*, actor: User | None, case: Case, since: dt.datetime) -> No
             }
         )
     if moved:
+        moved_agencies = [row["agency"] for row in moved]
         _event(
             case=case,
             actor=actor,
             kind=EventKind.DEADLINES_MOVED,
             data={"working_days": paused, "referrals": moved},
+        )
+        _notify(
+            case=case,
+            users=[user for agency_id in moved_agencies for user in agency_staff(agency_id)],
+            kind="referral_resumed",
+            subject=gettext_noop("The company answered; your deadline moved"),
         )
 
 
@@ -904,17 +935,31 @@ def referrals_escalate(*, today: dt.date) -> int:
         late_by = calendar.working_days_between(due_on, today)
         reached = sum(1 for _who, days in steps if late_by >= days)
         if reached > level:
-            sent += _escalate(pk=pk, level=level, reached=reached, steps=steps, late_by=late_by)
+            sent += _escalate(
+                pk=pk, due_on=due_on, level=level, reached=reached, steps=steps, late_by=late_by
+            )
     return sent
 
 
 @transaction.atomic
 def _escalate(
-    *, pk: int, level: int, reached: int, steps: list[tuple[str, int]], late_by: int
+    *,
+    pk: int,
+    due_on: dt.date,
+    level: int,
+    reached: int,
+    steps: list[tuple[str, int]],
+    late_by: int,
 ) -> int:
-    updated = Referral.objects.filter(
-        pk=pk, status=ReferralStatus.OPEN, escalation_level=level
-    ).update(escalation_level=reached)
+    # Compare-and-set on everything the decision was made from: an extension, an answer or a
+    # pause since the referral was read leaves the row unmatched and sends nothing.
+    updated = (
+        Referral.objects.filter(
+            pk=pk, status=ReferralStatus.OPEN, escalation_level=level, due_on=due_on
+        )
+        .exclude(case__status=CaseStatus.RETURNED_FOR_INFO)
+        .update(escalation_level=reached)
+    )
     if updated != 1:
         return 0
     referral = Referral.objects.select_related("case", "agency").get(pk=pk)
@@ -1063,7 +1108,13 @@ def case_merge(*, actor: User, case: Case, into: Case, reason: str) -> Case:
     company is told which number to follow."""
     if into.pk == case.pk:
         raise CaseError(_("A case cannot be merged into itself."), code="same_case")
-    target = Case.objects.select_for_update().get(pk=into.pk)
+    # Both rows locked in key order: two people merging A into B and B into A at once must
+    # not wait on each other for ever.
+    locked = {
+        row.pk: row
+        for row in Case.objects.select_for_update().filter(pk__in=[case.pk, into.pk]).order_by("pk")
+    }
+    target = locked[into.pk]
     if target.company_id != case.company_id:
         raise CaseError(_("Only cases of the same company can be merged."), code="other_company")
     if target.status in FINAL:
@@ -1080,7 +1131,9 @@ def case_merge(*, actor: User, case: Case, into: Case, reason: str) -> Case:
         merged_into=target,
     )
     moved = list(Attachment.objects.filter(case=result).values_list("name", flat=True))
-    Attachment.objects.filter(case=result).update(case=target)
+    # Answer files of the duplicate's old referrals move as plain case files: the target's page
+    # lists files by referral, and those referrals stay with the duplicate.
+    Attachment.objects.filter(case=result).update(case=target, referral=None)
     _event(
         case=target,
         actor=actor,

@@ -162,6 +162,7 @@ def _detail_context(request: AuthenticatedRequest, case: Case, **bound: Any) -> 
     """Everything the case page shows. `bound` holds a form that failed (input kept), keyed by
     its name: `move_<status>`, `answer_<pk>`, `extend_<pk>`, `attach`."""
     user = request.user
+    selectors.hide_amounts(user, [case])
     for form in bound.values():
         form.open = True  # the template opens the form that needs correcting
     today = timezone.localdate()
@@ -490,6 +491,14 @@ def secretariat_dashboard(request: AuthenticatedRequest) -> HttpResponse:
         raise PermissionDenied
     today = timezone.localdate()
     queues = selectors.secretariat_queues(user=request.user, today=today)
+    # A county secretariat sees its queues but not the amounts (DOMAIN.md §2).
+    for queue in (
+        queues.new,
+        queues.awaiting_company,
+        queues.ready_for_meeting,
+        queues.awaiting_confirmation,
+    ):
+        selectors.hide_amounts(request.user, queue)
     calendar = work_calendar()
     for referral in queues.overdue:
         referral.days_late = calendar.working_days_between(referral.due_on, today)  # type: ignore[attr-defined]

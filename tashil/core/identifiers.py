@@ -26,7 +26,7 @@ def clean_digits(raw: str) -> str:
 
 def is_valid_national_id(value: str) -> bool:
     """Checksum of an 11-digit شناسه ملی (legal entity). `value` must already be ASCII digits."""
-    if len(value) != 11 or not value.isdigit():
+    if len(value) != 11 or not (value.isascii() and value.isdigit()):
         return False
     digits = [int(c) for c in value]
     if not any(digits) or value[3:9] == "000000":
@@ -40,7 +40,7 @@ def is_valid_national_id(value: str) -> bool:
 
 def is_valid_national_code(value: str) -> bool:
     """Checksum of a 10-digit کد ملی (person). 8 or 9 digits are left-padded with zeros first."""
-    if not value.isdigit() or not 8 <= len(value) <= 10:
+    if not (value.isascii() and value.isdigit()) or not 8 <= len(value) <= 10:
         return False
     value = value.zfill(10)
     if value[3:9] == "000000":
@@ -55,14 +55,14 @@ def is_valid_economic_code(value: str) -> bool:
     national code followed by four digits from 0001 (14 digits)."""
     if len(value) == 11:
         return is_valid_national_id(value)
-    if len(value) == 14 and value.isdigit():
+    if len(value) == 14 and (value.isascii() and value.isdigit()):
         return is_valid_national_code(value[:10]) and value[10:] != "0000"
     return False
 
 
 def normalize_national_id(raw: str) -> str:
     value = clean_digits(raw)
-    if not value.isdigit() or len(value) != 11:
+    if not (value.isascii() and value.isdigit()) or len(value) != 11:
         raise ValidationError(
             _("A national ID (شناسه ملی) has exactly 11 digits."), code="national_id_length"
         )
@@ -76,7 +76,7 @@ def normalize_national_id(raw: str) -> str:
 
 def normalize_national_code(raw: str) -> str:
     value = clean_digits(raw)
-    if not value.isdigit() or not 8 <= len(value) <= 10:
+    if not (value.isascii() and value.isdigit()) or not 8 <= len(value) <= 10:
         raise ValidationError(
             _("A national code (کد ملی) has 10 digits."), code="national_code_length"
         )
@@ -90,7 +90,7 @@ def normalize_national_code(raw: str) -> str:
 
 def normalize_economic_code(raw: str) -> str:
     value = clean_digits(raw)
-    if not value.isdigit() or len(value) not in (11, 14):
+    if not (value.isascii() and value.isdigit()) or len(value) not in (11, 14):
         raise ValidationError(
             _(
                 "An economic code has 11 digits (a company's national ID) or 14 digits "

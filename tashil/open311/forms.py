@@ -66,7 +66,9 @@ def _moment(name: str, raw: str, *, end_of_day: bool) -> dt.datetime:
                 moment = dt.datetime.combine(day, dt.time.max if end_of_day else dt.time.min)
     except ValueError:
         moment = None
-    if moment is None:
+    # Years outside 1900–2200 are typing slips, and near the calendar's ends the 90-day window
+    # or a time-zone offset would overflow.
+    if moment is None or not 1900 <= moment.year <= 2200:
         raise Open311Error(
             400,
             _("%(name)s is not a date and time in ISO 8601 form, e.g. 2025-12-15T09:30:00+03:30.")
@@ -151,7 +153,7 @@ class RequestForm(forms.Form):
                 self.add_error(NATIONAL_ID, exc)
         if data.get(AMOUNT):
             digits = _AMOUNT_SEPARATORS.sub("", to_ascii_digits(data[AMOUNT]))
-            if not digits.isdigit() or int(digits) > MAX_AMOUNT:
+            if not (digits.isascii() and digits.isdigit()) or int(digits) > MAX_AMOUNT:
                 self.add_error(AMOUNT, _("Enter a whole number of rials, without decimals."))
             else:
                 data[AMOUNT] = int(digits)

@@ -95,7 +95,7 @@ def cases_home(context: template.Context) -> dict[str, Any]:
     if selectors.agency_ids(user):
         inbox = selectors.agency_inbox(user=user)
         block["inbox_open"] = inbox.count()
-        block["inbox_overdue"] = inbox.filter(due_on__lt=today).count()
+        block["inbox_overdue"] = inbox.filter(selectors.overdue_q(today)).count()
     # A representative is asked to confirm outcomes: show them first.
     if any(scope.role == Role.COMPANY_REP for scope in scopes_of(user)):
         block["to_confirm"] = list(

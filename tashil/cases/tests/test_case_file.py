@@ -269,3 +269,18 @@ def test_bad_input_is_refused_and_nothing_is_written(
 
     assert not Case.objects.exists()
     assert not CaseEvent.objects.exists()
+
+
+def test_a_title_typed_over_several_lines_is_kept_on_one_so_its_mail_still_leaves(
+    owner: Any, company: Any, category: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core import mail
+
+    owner.email = "owner@example.com"
+    owner.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        case = _file(owner, company, category, title="کمبود نقدینگی\r\nبرای مواد اولیه")
+
+    assert Case.objects.get(pk=case.pk).title == "کمبود نقدینگی برای مواد اولیه"
+    # A mail subject may not hold a line break; the receipt would otherwise never leave.
+    assert [message.to for message in mail.outbox] == [["owner@example.com"]]

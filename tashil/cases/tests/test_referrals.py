@@ -432,3 +432,21 @@ def test_the_secretariat_cannot_take_a_returned_case_back_into_screening_itself(
 
     assert error.value.code == "invalid_transition"
     assert snapshot() == before
+
+
+def test_the_agency_hears_when_its_referral_is_paused_and_when_it_is_withdrawn(
+    case_in: Any, secretariat: Any, officer: Any
+) -> None:
+    from tashil.cases.services import case_conclude, case_provide_info, case_return_for_info
+    from tashil.notifications.models import Notification
+
+    case = case_in(S.REFERRED)
+    case_return_for_info(actor=secretariat, case=case, reason="صورت‌های مالی را بفرستید")
+    case_provide_info(actor=secretariat, case=case, text="ارسال شد")
+    case_conclude(actor=secretariat, case=case, outcome="resolved")
+
+    kinds = list(
+        Notification.objects.filter(user=officer).order_by("pk").values_list("kind", flat=True)
+    )
+    assert kinds[-2:] == ["referral_paused", "referral_withdrawn"]
+    assert kinds.count("referral_withdrawn") == 1

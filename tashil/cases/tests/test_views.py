@@ -1137,3 +1137,45 @@ def test_the_company_page_lists_only_the_cases_the_user_may_see(
     body = login(client, officer).get(url).content.decode()
     assert 'data-testid="company-cases"' in body
     assert referred.title in body and unreferred.title not in body
+
+
+@pytest.mark.parametrize(
+    ("viewer", "shown"),
+    [
+        ("secretariat", True),
+        ("executive", True),
+        ("owner", True),
+        ("expert", False),
+        ("county_secretary", False),
+    ],
+)
+def test_the_amount_is_shown_only_to_those_who_see_financial_details(
+    client: Any,
+    request: Any,
+    viewer: str,
+    shown: bool,
+    secretariat: Any,
+    expert: Any,
+    company: Any,
+    category: Any,
+) -> None:
+    from tashil.cases.services import case_assign_expert, case_file, case_start_screening
+
+    case = case_file(
+        actor=secretariat,
+        company=company,
+        category=category,
+        title="وام تبصره ۱۸",
+        description="...",
+        channel="letter",
+        amount=987654321,
+    )
+    case_start_screening(actor=secretariat, case=case)
+    case_assign_expert(actor=secretariat, case=case, expert=expert)
+    client.force_login(request.getfixturevalue(viewer))
+
+    response = client.get(reverse("cases:detail", args=[case.tracking]))
+
+    assert response.status_code == 200
+    assert ("۹۸۷٬۶۵۴٬۳۲۱" in response.content.decode()) is shown
+    assert Case.objects.get(pk=case.pk).amount == 987654321

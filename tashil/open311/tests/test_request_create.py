@@ -235,6 +235,9 @@ def test_an_unknown_service_code_is_a_404(
         ("attribute[amount_rial]", "12.5"),
         ("attribute[amount_rial]", "-3"),
         ("attribute[amount_rial]", "1" + "0" * 17),
+        # Unicode calls superscripts digits; int() does not.
+        ("attribute[amount_rial]", "²"),
+        ("attribute[company_national_id]", "¹" * 11),
         ("address_string", "x" * 301),
     ],
 )

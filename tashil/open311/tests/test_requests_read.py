@@ -428,3 +428,19 @@ def test_an_unknown_or_malformed_token_is_a_404(
 
     assert (unknown.status_code, malformed.status_code) == (404, 404)
     assert json_body(malformed)[0]["code"] == 404
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "start_date=9999-12-31",
+        "end_date=0001-01-01",
+        "start_date=0001-01-01T00:00:00%2B14:00",
+        "end_date=9999-12-31T23:59:59-12:00",
+    ],
+)
+def test_dates_at_the_ends_of_the_calendar_are_a_clear_400(client, owner, key_for, query):
+    response = client.get(f"/open311/v2/requests.json?api_key={key_for(owner)}&{query}")
+
+    assert response.status_code == 400
+    assert response.json()[0]["code"] == 400
