@@ -13,6 +13,7 @@ from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.text import Truncator
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
@@ -286,9 +287,10 @@ def _notify(
     users: Iterable[User],
     kind: str,
     subject: str,
-    body: str = "",
+    body: str | Promise = "",
     message: str = "",
     sms: bool = False,
+    email: bool = True,
     exclude: User | None = None,
 ) -> None:
     """Notices are written in Persian whatever language the actor uses: mail has no language
@@ -301,7 +303,9 @@ def _notify(
         title = Truncator(" ".join(case.title.split())).chars(80)
         full_subject = f"{gettext(subject)} — {tracking} · {title}"[:255]
         # `message` is one of our sentences (translated here); `body` is what a person wrote.
-        text = "\n\n".join(part for part in (gettext(message) if message else "", body) if part)
+        text = "\n\n".join(
+            part for part in (gettext(message) if message else "", str(body)) if part
+        )
         sms_text = f"{gettext(subject)} — {gettext('case')} {tracking}" if sms else ""
     notify(
         users=recipients,
@@ -310,6 +314,7 @@ def _notify(
         body=text,
         url=case_url(case),
         sms=sms_text,
+        email=email,
     )
 
 
@@ -1204,4 +1209,13 @@ def case_move(*, actor: User | None, case: Case, to: str, reason: str = "", **ex
         return case_merge(actor=actor, case=case, into=extra["into"], reason=reason)
     with transaction.atomic():
         result = _transition(actor=actor, case=case, to=to, action=action, reason=reason)
+        # Progress the company need not act on: a notice in the portal, no mail.
+        _notify(
+            case=result,
+            users=company_reps_of(result),
+            kind="case_progress",
+            subject=gettext_noop("Your case moved on"),
+            body=CaseStatus(to).label,  # lazy: rendered in Persian by _notify
+            email=False,
+        )
     return result

@@ -347,3 +347,23 @@ def test_the_company_is_told_the_reason_by_notice_and_text(
     notice = owner.notifications.get(kind=kind)
     assert "موضوع در حوزه ستاد نیست" in notice.body
     assert [to for to, _text in sms_outbox] == ["09120001122"]
+
+
+def test_the_company_sees_progress_in_the_portal_without_a_mail_for_each_step(
+    case_in: Any, secretariat: Any, owner: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core import mail
+    from django.utils import translation
+
+    from tashil.notifications.models import Notification
+
+    owner.email = "owner@example.com"
+    owner.save()
+    case = case_in(S.SCREENING)
+    mail.outbox.clear()
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        case_move(actor=secretariat, case=case, to=S.WORKING_GROUP)
+
+    notice = Notification.objects.filter(user=owner, kind="case_progress").latest("pk")
+    assert notice.body == "کارگروه تخصصی"
+    assert mail.outbox == []
