@@ -956,15 +956,15 @@ def _escalate(
     steps: list[tuple[str, int]],
     late_by: int,
 ) -> int:
-    # Compare-and-set on everything the decision was made from: an extension, an answer or a
-    # pause since the referral was read leaves the row unmatched and sends nothing.
-    updated = (
-        Referral.objects.filter(
-            pk=pk, status=ReferralStatus.OPEN, escalation_level=level, due_on=due_on
-        )
-        .exclude(case__status=CaseStatus.RETURNED_FOR_INFO)
-        .update(escalation_level=reached)
-    )
+    if Case.objects.filter(referrals__pk=pk, status=CaseStatus.RETURNED_FOR_INFO).exists():
+        return 0  # paused since it was read
+    # Compare-and-set on everything the decision was made from: an extension or an answer since
+    # the referral was read leaves the row unmatched and sends nothing. Only columns of the row
+    # itself: PostgreSQL re-checks those after waiting for a concurrent run's lock, but not a
+    # join's (an UPDATE … WHERE id IN (SELECT … JOIN …) let two runs both succeed).
+    updated = Referral.objects.filter(
+        pk=pk, status=ReferralStatus.OPEN, escalation_level=level, due_on=due_on
+    ).update(escalation_level=reached)
     if updated != 1:
         return 0
     referral = Referral.objects.select_related("case", "agency").get(pk=pk)
