@@ -30,6 +30,7 @@ from tashil.agencies.models import Agency
 from tashil.api import case_schemas as schemas
 from tashil.api.auth import acting_user
 from tashil.api.errors import ApiError, ErrorCode, in_field
+from tashil.api.paging import page
 from tashil.api.schemas import MAX_ID, ErrorOut
 from tashil.cases import selectors, services
 from tashil.cases.models import (
@@ -51,12 +52,6 @@ router = Router(tags=["cases"])
 
 def _errors(*statuses: int) -> dict[int, type[ErrorOut]]:
     return dict.fromkeys(statuses, ErrorOut)
-
-
-def _page(rows: list[Any], offset: int, limit: int) -> tuple[list[Any], int | None]:
-    """Rows were fetched with one extra: its presence says there is a next page, without
-    counting the whole table."""
-    return rows[:limit], (offset + limit if len(rows) > limit else None)
 
 
 def _forbidden() -> ApiError:
@@ -187,9 +182,9 @@ def case_list(request: HttpRequest, filters: Query[schemas.CaseFiltersIn]) -> An
         qs = qs.filter(company__national_id=clean_digits(filters.company))
     if agency and agency_id is None:
         qs = qs.filter(Exists(Referral.objects.filter(case=OuterRef("pk"), agency__code=agency)))
-    rows = list(qs[filters.offset : filters.offset + filters.limit + 1])
-    items, next_offset = _page(rows, filters.offset, filters.limit)
-    return {"items": selectors.hide_amounts(user, items), "next_offset": next_offset}
+    found = page(qs, offset=filters.offset, limit=filters.limit)
+    selectors.hide_amounts(user, found["items"])
+    return found
 
 
 @router.get(
@@ -466,9 +461,7 @@ def _referral(user: User, referral_id: int) -> Referral:
 def referral_inbox(request: HttpRequest, filters: Query[schemas.InboxFiltersIn]) -> Any:
     qs = selectors.agency_inbox(user=acting_user(request), answered=filters.answered)
     qs = qs.select_related("answered_by")
-    rows = list(qs[filters.offset : filters.offset + filters.limit + 1])
-    items, next_offset = _page(rows, filters.offset, filters.limit)
-    return {"items": items, "next_offset": next_offset}
+    return page(qs, offset=filters.offset, limit=filters.limit)
 
 
 @router.post(

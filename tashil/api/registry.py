@@ -24,6 +24,7 @@ from tashil.accounts.models import User
 from tashil.api import schemas
 from tashil.api.auth import acting_user
 from tashil.api.errors import ApiError, ErrorCode, in_field
+from tashil.api.paging import page
 from tashil.core.identifiers import clean_digits, normalize_economic_code, normalize_national_id
 from tashil.geo.models import County, IndustrialEstate, Province
 from tashil.registry import selectors, services
@@ -37,12 +38,6 @@ MAX_SERIES_YEARS = 10
 
 def _errors(*statuses: int) -> dict[int, type[schemas.ErrorOut]]:
     return dict.fromkeys(statuses, schemas.ErrorOut)
-
-
-def _page(rows: list[Any], offset: int, limit: int) -> tuple[list[Any], int | None]:
-    """Rows were fetched with one extra: its presence says there is a next page, without
-    counting the whole table."""
-    return rows[:limit], (offset + limit if len(rows) > limit else None)
 
 
 def _forbidden() -> ApiError:
@@ -99,9 +94,7 @@ def company_list(request: HttpRequest, filters: Query[schemas.CompanyFiltersIn])
         qs = qs.filter(county__code=clean_digits(filters.county))
     if filters.activity:
         qs = qs.filter(activity__code=clean_digits(filters.activity))
-    rows = list(qs[filters.offset : filters.offset + filters.limit + 1])
-    items, next_offset = _page(rows, filters.offset, filters.limit)
-    return {"items": items, "next_offset": next_offset}
+    return page(qs, offset=filters.offset, limit=filters.limit)
 
 
 @router.get(
@@ -245,9 +238,7 @@ def certificate_list(request: HttpRequest, filters: Query[schemas.CertificateFil
         if filters.expiring_within is not None:
             qs = qs.filter(expires_on__lte=day + dt.timedelta(days=filters.expiring_within))
     qs = qs.order_by("expires_on", "id")
-    rows = list(qs[filters.offset : filters.offset + filters.limit + 1])
-    items, next_offset = _page(rows, filters.offset, filters.limit)
-    return {"items": items, "next_offset": next_offset}
+    return page(qs, offset=filters.offset, limit=filters.limit)
 
 
 @router.get(
