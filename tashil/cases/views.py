@@ -21,6 +21,7 @@ from tashil.cases import forms, history, selectors, services
 from tashil.cases.models import Case, DefaultAgency, Referral, ReferralStatus
 from tashil.cases.tracking import normalise_tracking
 from tashil.cases.workflow import FINAL, CaseStatus, move
+from tashil.core.forms import apply_service_errors
 from tashil.core.http import AuthenticatedRequest, is_htmx
 from tashil.core.selectors import work_calendar
 from tashil.core.text import to_ascii_digits
@@ -28,15 +29,6 @@ from tashil.core.text import to_ascii_digits
 PAGE_SIZE = 25
 # Beyond this, narrow the filters: an offset this deep is a mistake or a scraper.
 MAX_PAGE = 4000
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    """A service's refusal on the form: on its field when the form has it, else at the top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _case(request: AuthenticatedRequest, tracking: str) -> Case:
@@ -68,7 +60,7 @@ def case_create(request: AuthenticatedRequest) -> HttpResponse:
         try:
             case = services.case_file(actor=request.user, **form.service_values())
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Your case was filed."))
             return redirect("cases:receipt", tracking=case.tracking)
@@ -276,7 +268,7 @@ def case_move(request: AuthenticatedRequest, tracking: str) -> HttpResponse:
                 **form.extras(),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -320,7 +312,7 @@ def case_refer(request: AuthenticatedRequest, tracking: str) -> HttpResponse:
         try:
             referrals = services.case_refer(actor=request.user, case=case, requests=form.requests())
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -363,7 +355,7 @@ def _referral_action(
         try:
             act(referral, form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return redirect("cases:detail", tracking=referral.case.tracking)
     case = _case(request, referral.case.tracking)
@@ -411,7 +403,7 @@ def case_attach(request: AuthenticatedRequest, tracking: str) -> HttpResponse:
                 actor=request.user, case=case, files=form.cleaned_data["documents"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The files were added."))
             return redirect("cases:detail", tracking=case.tracking)

@@ -106,3 +106,13 @@ class WorkingDaysForm(forms.Form):
         max_value=365,
         error_messages={"invalid": _("Enter a whole number of days.")},
     )
+
+
+def apply_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form that fed it: field errors on their fields
+    when the form has them, the rest at the top, so the page shows them beside the input."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tashil.accounts.models import RoleAssignment
 from tashil.accounts.roles import Role
 from tashil.core import selectors as core_selectors
+from tashil.core.forms import apply_service_errors
 from tashil.core.http import AuthenticatedRequest, is_htmx
 from tashil.core.jalali import format_jalali
 from tashil.geo.models import Province
@@ -37,16 +38,6 @@ from tashil.registry.models import Activity, Certificate, Company, Contact, Lice
 PAGE_SIZE = 25
 # Beyond this, narrow the filters or export: an offset this deep is a mistake or a scraper.
 MAX_PAGE = 4000
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: field errors on their fields when the form
-    has them, the rest at the top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _editable(request: AuthenticatedRequest, national_id: str) -> Company:
@@ -129,7 +120,7 @@ def company_create(request: AuthenticatedRequest) -> HttpResponse:
                 **form.field_values(),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The company was registered."))
             return redirect("registry:company_detail", national_id=company.national_id)
@@ -160,7 +151,7 @@ def company_edit(request: AuthenticatedRequest, national_id: str) -> HttpRespons
                 actor=request.user, company=company, **form.field_values()
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             if changed:
                 messages.success(request, _("The changes were saved."))
@@ -261,7 +252,7 @@ def part_add(request: AuthenticatedRequest, national_id: str, part: str) -> Http
         try:
             save(actor=request.user, company=company, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, success)
             return redirect("registry:company_detail", national_id=company.national_id)
@@ -318,7 +309,7 @@ def certificate_add(request: AuthenticatedRequest, national_id: str) -> HttpResp
         try:
             services.certificate_add(actor=request.user, company=company, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The certificate was recorded."))
             return redirect("registry:company_detail", national_id=company.national_id)
@@ -337,7 +328,7 @@ def certificate_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             services.certificate_update(actor=request.user, certificate=certificate, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The certificate was updated."))
             return redirect("registry:company_detail", national_id=company.national_id)
@@ -361,7 +352,7 @@ def certificate_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 actor=request.user, certificate=certificate, **revoke_form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(revoke_form, error)
+            apply_service_errors(revoke_form, error)
         else:
             messages.success(request, _("The certificate was revoked."))
             return redirect("registry:company_detail", national_id=company.national_id)
