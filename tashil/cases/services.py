@@ -156,16 +156,22 @@ def _label(status: str) -> str:
     return str(CaseStatus(status).label) if status in CaseStatus.values else status
 
 
+def invalid_move(source: str, target: str) -> CaseError:
+    """The refusal of a move the table does not have (also shown by the case page when a form
+    posts a move it did not offer)."""
+    return CaseError(
+        _("A case that is “%(source)s” cannot become “%(target)s”.")
+        % {"source": _label(source), "target": _label(target)},
+        code="invalid_transition",
+    )
+
+
 def _check_move(*, actor: User | None, case: Case, to: str, reason: str, action: str) -> Move:
     found = move(case.status, to)
     # The action must match too: the secretariat may send a case back to screening by taking
     # it (`start_screening`) but not, under that name, skip the company's `provide_info`.
     if found is None or found.action != action:
-        raise CaseError(
-            _("A case that is “%(source)s” cannot become “%(target)s”.")
-            % {"source": _label(case.status), "target": _label(to)},
-            code="invalid_transition",
-        )
+        raise invalid_move(case.status, to)
     if not (actor_kinds(actor, case) & found.actors):
         raise CaseError(_("You may not make this change to the case."), code="not_allowed")
     if found.reason_required and not reason.strip():
@@ -1191,11 +1197,7 @@ def case_move(*, actor: User | None, case: Case, to: str, reason: str = "", **ex
         if to != (case.returned_from or CaseStatus.SCREENING):
             # The table lists every state a returned case can go back to; this one goes back
             # only to where it came from.
-            raise CaseError(
-                _("A case that is “%(source)s” cannot become “%(target)s”.")
-                % {"source": _label(case.status), "target": _label(to)},
-                code="invalid_transition",
-            )
+            raise invalid_move(case.status, to)
         return case_provide_info(actor=actor, case=case, text=reason, files=extra.get("files", ()))
     if action == "reject":
         return case_reject(actor=actor, case=case, reason=reason)

@@ -225,10 +225,7 @@ def case_detail(request: AuthenticatedRequest, tracking: str) -> HttpResponse:
 def _refusal(case: Case, to: str) -> str:
     """Why a move the page did not offer cannot be made (the services' own wording)."""
     if move(case.status, to) is None:
-        return _("A case that is “%(source)s” cannot become “%(target)s”.") % {
-            "source": CaseStatus(case.status).label,
-            "target": CaseStatus(to).label,
-        }
+        return str(services.invalid_move(case.status, to).message)
     return _("You may not make this change to the case.")
 
 
