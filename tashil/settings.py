@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "tashil.agencies",
     "tashil.registry",
     "tashil.cases",
+    "tashil.meetings",
     "tashil.accounts",
     "tashil.notifications",
     "tashil.api",
@@ -195,6 +196,13 @@ TASHIL_ESCALATION_STEPS = tuple(
         )
     )
 )
+# --- Meetings and resolutions -------------------------------------------------------------------
+# An agency notified of a resolution may object for this many days (DOMAIN.md §1: 15), counted
+# in calendar days unless TASHIL_OBJECTION_WORKING_DAYS=1.
+TASHIL_OBJECTION_DAYS = env_int("TASHIL_OBJECTION_DAYS", 15)
+TASHIL_OBJECTION_WORKING_DAYS = env_bool("TASHIL_OBJECTION_WORKING_DAYS", False)
+# The responsible agencies are reminded this many working days before a resolution's deadline.
+TASHIL_RESOLUTION_REMINDER_DAYS = env_int("TASHIL_RESOLUTION_REMINDER_DAYS", 3)
 # How long (calendar days) a company has to confirm an outcome or reopen a resolved case.
 TASHIL_CONFIRMATION_DAYS = env_int("TASHIL_CONFIRMATION_DAYS", 14)
 # An agency may extend a referral's deadline once, by at most this many working days.

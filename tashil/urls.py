@@ -14,6 +14,7 @@ urlpatterns = [
     path("registry/", include("tashil.registry.urls")),
     path("notifications/", include("tashil.notifications.urls")),
     path("cases/", include("tashil.cases.urls")),
+    path("meetings/", include("tashil.meetings.urls")),
     path("open311/v2/", include("tashil.open311.urls")),
     path("", include("tashil.core.urls")),
 ]

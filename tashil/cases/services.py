@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import models, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
@@ -21,6 +21,15 @@ from django.utils.translation import gettext_lazy as _
 from tashil.accounts.access import scopes_of
 from tashil.accounts.models import User
 from tashil.accounts.roles import Role
+from tashil.agencies.escalation import (
+    ESCALATION_WHO,  # noqa: F401 (the timeline reads it from here)
+    agency_staff,
+    escalation_recipients,
+    escalation_steps,
+    executives_for,
+    secretariat_for,
+    steps_reached,
+)
 from tashil.agencies.models import Agency
 from tashil.cases.attachments import EXTENSIONS, CheckedFile, check_uploads
 from tashil.cases.models import (
@@ -95,6 +104,10 @@ class EventKind(models.TextChoices):
     DEADLINES_MOVED = "deadlines_moved", _("deadlines moved for the pause")
     ATTACHED = "attached", _("files attached")
     MERGED_IN = "merged_in", _("duplicate merged in")
+    # Written by the meetings app: put on / taken off an agenda, and each step of a resolution
+    # on the case, so the case's timeline tells the whole story.
+    AGENDA = "agenda", _("meeting agenda")
+    RESOLUTION = "resolution", _("resolution")
 
 
 def _event(
@@ -247,23 +260,16 @@ def _withdraw_open_referrals(*, actor: User | None, case: Case) -> None:
 # --- Who hears about it ----------------------------------------------------------------------
 
 
-def _users(**role_filter: Any) -> QuerySet[User]:
-    q = Q(**{f"role_assignments__{key}": value for key, value in role_filter.items()})
-    return User.objects.filter(q, is_active=True).distinct().order_by("pk")
-
-
 def secretariat_of(case: Case) -> list[User]:
     """The provincial secretariat and the secretariat of the case's county."""
+    return secretariat_for(province_id=case.province_id, county_id=case.county_id)
+
+
+def company_reps_of(case: Case) -> list[User]:
     return list(
         User.objects.filter(
-            Q(
-                role_assignments__role=Role.SECRETARIAT,
-                role_assignments__province_id=case.province_id,
-            )
-            | Q(
-                role_assignments__role=Role.COUNTY_SECRETARIAT,
-                role_assignments__county_id=case.county_id,
-            ),
+            role_assignments__role=Role.COMPANY_REP,
+            role_assignments__company_id=case.company_id,
             is_active=True,
         )
         .distinct()
@@ -271,16 +277,8 @@ def secretariat_of(case: Case) -> list[User]:
     )
 
 
-def company_reps_of(case: Case) -> list[User]:
-    return list(_users(role=Role.COMPANY_REP, company_id=case.company_id))
-
-
-def agency_staff(agency_id: int, *, role: str = Role.AGENCY_OFFICER) -> list[User]:
-    return list(_users(role=role, agency_id=agency_id))
-
-
 def executives_of(case: Case) -> list[User]:
-    return list(_users(role=Role.EXECUTIVE, province_id=case.province_id))
+    return executives_for(province_id=case.province_id)
 
 
 def case_url(case: Case) -> str:
@@ -631,7 +629,15 @@ def case_reject(*, actor: User, case: Case, reason: str) -> Case:
 
 
 def experts_for(case: Case) -> QuerySet[User]:
-    return _users(role=Role.EXPERT, province_id=case.province_id)
+    return (
+        User.objects.filter(
+            role_assignments__role=Role.EXPERT,
+            role_assignments__province_id=case.province_id,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )
 
 
 @transaction.atomic
@@ -900,32 +906,6 @@ def referral_extend(*, actor: User, referral: Referral, days: int, reason: str) 
 
 # --- Escalation ------------------------------------------------------------------------------
 
-ESCALATION_WHO = {
-    "officer": gettext_noop("agency officer"),
-    "agency_head": gettext_noop("agency head"),
-    "secretariat": gettext_noop("secretariat"),
-    "governor": gettext_noop("governor's office"),
-}
-
-
-def escalation_steps() -> list[tuple[str, int]]:
-    steps = sorted(settings.TASHIL_ESCALATION_STEPS, key=lambda step: step[1])
-    unknown = [who for who, _days in steps if who not in ESCALATION_WHO]
-    if unknown:
-        raise ImproperlyConfigured(f"TASHIL_ESCALATION_STEPS: unknown step(s) {unknown}")
-    return steps
-
-
-def _escalation_recipients(who: str, referral: Referral) -> list[User]:
-    case = referral.case
-    if who == "officer":
-        return agency_staff(referral.agency_id)
-    if who == "agency_head":
-        return agency_staff(referral.agency_id, role=Role.AGENCY_HEAD)
-    if who == "secretariat":
-        return secretariat_of(case)
-    return executives_of(case)
-
 
 def referrals_escalate(*, today: dt.date) -> int:
     """Escalate the open referrals that are overdue on `today`, step by step. Each step is
@@ -943,8 +923,7 @@ def referrals_escalate(*, today: dt.date) -> int:
         .order_by("due_on", "pk")
     )
     for pk, due_on, level in overdue:
-        late_by = calendar.working_days_between(due_on, today)
-        reached = sum(1 for _who, days in steps if late_by >= days)
+        reached, late_by = steps_reached(due_on=due_on, today=today, steps=steps, calendar=calendar)
         if reached > level:
             sent += _escalate(
                 pk=pk, due_on=due_on, level=level, reached=reached, steps=steps, late_by=late_by
@@ -991,7 +970,12 @@ def _escalate(
         )
         _notify(
             case=referral.case,
-            users=_escalation_recipients(who, referral),
+            users=escalation_recipients(
+                who,
+                agency_ids=[referral.agency_id],
+                province_id=referral.case.province_id,
+                county_id=referral.case.county_id,
+            ),
             kind=f"referral_overdue_{who}",
             subject=gettext_noop("A referral is overdue"),
             body=str(referral.agency),

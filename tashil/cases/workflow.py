@@ -14,6 +14,10 @@ Refinements of the domain sketch, kept here so they live in one place:
   confirmation window passes) and the case is `closed`; the outcome stays on `Case.outcome`.
   Within the window the company may reopen a resolved case: it goes back to screening.
 - `merged` closes a duplicate; the case it was merged into carries on.
+- The meetings app drives `on_agenda → discussed → resolutions_issued` when a meeting closes; a
+  case discussed without a binding resolution waits in `discussed` for the secretariat to record
+  an outcome or put it on a later agenda. When every resolution of a case is executed, the
+  secretariat's acceptance of the last one moves it to `resolved`.
 """
 
 from __future__ import annotations
@@ -155,6 +159,8 @@ TRANSITIONS: dict[str, dict[str, Move]] = {
         S.RESOLUTIONS_ISSUED: _move("issue_resolutions", SEC),
         # Postponed to the next meeting.
         S.ON_AGENDA: _move("to_agenda", SEC),
+        # The meeting decided without a binding resolution (e.g. escalated to the national HQ).
+        **_outcomes,
     },
     S.RESOLUTIONS_ISSUED: {**_outcomes},
     S.RESOLVED: {
