@@ -11,6 +11,8 @@ from ninja import NinjaAPI
 from tashil.api import errors
 from tashil.api.auth import SessionAuth, TokenAuth
 from tashil.api.cases import router as cases_router
+from tashil.api.meetings import resolutions_router
+from tashil.api.meetings import router as meetings_router
 from tashil.api.registry import router as registry_router
 
 api = NinjaAPI(
@@ -28,3 +30,5 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/", registry_router)
 api.add_router("/", cases_router)
+api.add_router("/", meetings_router)
+api.add_router("/", resolutions_router)

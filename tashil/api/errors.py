@@ -45,6 +45,9 @@ class ErrorCode(enum.StrEnum):
     # allow from the case's status, a missing reason, a second extension, someone else moved
     # the case first…); `errors["__all__"][0].code` names the rule, e.g. `invalid_transition`.
     CASE_RULE = "case_rule"
+    # The same for meetings and resolutions (a closed meeting's minutes, the objection window,
+    # a move the resolution lifecycle does not allow…).
+    MEETING_RULE = "meeting_rule"
     # Any other HTTP error (e.g. a method the path does not accept).
     ERROR = "error"
 

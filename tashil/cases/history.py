@@ -39,6 +39,8 @@ TONES: dict[str, str] = {
     EventKind.EXTENDED: "warning",
     EventKind.ESCALATED: "danger",
     EventKind.WITHDRAWN: "secondary",
+    EventKind.AGENDA: "info",
+    EventKind.RESOLUTION: "primary",
 }
 
 
@@ -129,6 +131,62 @@ def _transition(event: CaseEvent) -> str:
     }
 
 
+def _agenda(event: CaseEvent) -> str:
+    data = event.data
+    values = {"number": digits(data.get("number")), "date": _date(data.get("on"))}
+    action = data.get("action")
+    if action == "removed":
+        return _("Taken off the agenda of session %(number)s.") % values
+    if action == "postponed":
+        return _("Session %(number)s postponed the case to a later session.") % values
+    if data.get("resolution"):
+        values["code"] = digits(str(data["resolution"]))
+        return (
+            _("Resolution %(code)s is back on the agenda of session %(number)s (%(date)s).")
+            % values
+        )
+    return _("Put on the agenda of session %(number)s (%(date)s).") % values
+
+
+# What happened to a resolution of the case, by the resolution event's kind or move.
+RESOLUTION_SENTENCES: dict[str, Any] = {
+    "issue": gettext_lazy("Resolution %(code)s was issued to the responsible agencies."),
+    "object": gettext_lazy("An agency objected to resolution %(code)s."),
+    "start": gettext_lazy("Resolution %(code)s is being carried out."),
+    "report_execution": gettext_lazy("An agency reported resolution %(code)s executed."),
+    "accept_execution": gettext_lazy(
+        "The secretariat accepted the execution of resolution %(code)s."
+    ),
+    "return_report": gettext_lazy(
+        "The secretariat did not accept the reported execution of resolution %(code)s."
+    ),
+    "mark_not_executed": gettext_lazy("Resolution %(code)s was recorded as not executed."),
+    "overrule": gettext_lazy("The HQ upheld resolution %(code)s over the objection."),
+    "withdraw": gettext_lazy("Resolution %(code)s was withdrawn."),
+    "progress": gettext_lazy("An agency reported progress on resolution %(code)s."),
+    "evidence": gettext_lazy("Evidence was added to resolution %(code)s."),
+    "on_agenda": gettext_lazy("Resolution %(code)s went onto a meeting's agenda."),
+    "reviewed": gettext_lazy("Session %(number)s reviewed resolution %(code)s."),
+    "reminded": gettext_lazy("The agencies were reminded of the deadline of resolution %(code)s."),
+    "escalated": gettext_lazy("Resolution %(code)s is overdue: escalated to the %(who)s."),
+    "national": gettext_lazy("Resolution %(code)s was sent to the national HQ."),
+}
+
+
+def _resolution(event: CaseEvent) -> str:
+    data = event.data
+    key = data.get("action") if data.get("event") == "transition" else data.get("event")
+    found = RESOLUTION_SENTENCES.get(str(key))
+    values = {
+        "code": digits(str(data.get("code", ""))),
+        "number": digits(data.get("number")),
+        "who": _(ESCALATION_WHO.get(str(data.get("to")), str(data.get("to")))),
+    }
+    if found is None:
+        return _("Resolution %(code)s changed.") % values
+    return str(found) % values
+
+
 def sentence(event: CaseEvent) -> str:
     """What happened, as one sentence (the actor and the time are shown beside it)."""
     data = event.data
@@ -181,6 +239,10 @@ def sentence(event: CaseEvent) -> str:
         ) % {"days": digits(data.get("working_days"))}
     if kind == EventKind.ATTACHED:
         return _("Files attached: %(files)s.") % {"files": _list(data.get("files", []))}
+    if kind == EventKind.AGENDA:
+        return _agenda(event)
+    if kind == EventKind.RESOLUTION:
+        return _resolution(event)
     if kind == EventKind.MERGED_IN:
         text = _("Case %(tracking)s was merged into this one.") % {
             "tracking": digits(format_tracking(str(data.get("from", ""))))

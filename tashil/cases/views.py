@@ -25,6 +25,7 @@ from tashil.core.forms import apply_service_errors
 from tashil.core.http import AuthenticatedRequest, is_htmx
 from tashil.core.selectors import work_calendar
 from tashil.core.text import to_ascii_digits
+from tashil.meetings.selectors import case_resolutions
 
 PAGE_SIZE = 25
 # Beyond this, narrow the filters: an offset this deep is a mistake or a scraper.
@@ -199,7 +200,11 @@ def _detail_context(request: AuthenticatedRequest, case: Case, **bound: Any) -> 
         for error in form.non_field_errors()
     ]
     attachments = [a for a in selectors.case_attachments(case) if a.referral_id is None]
+    resolutions = list(case_resolutions(user, case))
+    for resolution in resolutions:
+        resolution.overdue = resolution.is_overdue(today)  # type: ignore[attr-defined]
     return {
+        "resolutions": resolutions,
         "case": case,
         "today": today,
         "referrals": referrals,

@@ -3,27 +3,34 @@
 About ninety cases of Qazvin's production units, filed over the last six months, in every county,
 every category and every state of the workflow: new cases waiting for triage, cases with an expert,
 referrals to one to three agencies at once (some answered on time, some late, one extended, several
-overdue today at each escalation step), a case paused while the company gathers documents, cases on
-a meeting's agenda, outcomes waiting for the company's confirmation, closed cases with satisfaction
-scores or closed by the job when nobody confirmed, one reopened case, duplicates merged in.
+overdue today at each escalation step), a case paused while the company gathers documents, cases
+ready for the coming session, cases discussed at the HQ's sessions (or its banking working group's,
+or the Takestan county HQ's) whose resolutions are followed up or were all carried out, outcomes
+waiting for the company's confirmation, closed cases with satisfaction scores or closed by the job
+when nobody confirmed, one reopened case, duplicates merged in.
 
 Every case is built through `tashil.cases.services`, so each has the timeline a real one would
 have. The stories are dated relative to the real today, because "overdue" is computed against
-today: the loader replays all cases together in date order, moving the clock (see
-`frozen_clock`) and running the escalation and closing jobs once a day as the worker would. The
-choices (companies, topics, amounts, hours) come from a fixed seed; only the dates follow today.
+today: the loader replays all cases together in date order on one `Timeline`, moving the clock (see
+`frozen_clock`) and running the escalation, follow-up and closing jobs once a day as the worker
+would. The sessions of the bodies and the lives of their resolutions (tashil/demo/meetings.py) are
+on the same timeline: a case meant for a session is put on the agenda in the days before its agenda
+is sent, and the session's close moves it on. The choices (companies, topics, amounts, hours) come
+from a fixed seed; only the dates follow today.
 
-Loading is idempotent: if the demo cases exist, nothing is added.
+Loading is idempotent: if the demo cases or meetings exist, nothing is added.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+import itertools
 import random
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from unittest import mock
 
@@ -41,8 +48,28 @@ from tashil.cases.services import ReferralRequest
 from tashil.cases.workflow import CaseStatus
 from tashil.core.selectors import work_calendar
 from tashil.core.workdays import WorkCalendar
+from tashil.demo.meetings import (
+    BANKING,
+    COUNTY,
+    DISCUSSED,
+    HQ,
+    ISSUED,
+    NATIONAL_CASE,
+    PROPOSED,
+    PROVINCIAL,
+    RESOLVED,
+    TAKESTAN,
+    UNRESOLVED,
+    Replay,
+    Route,
+    Session,
+    SessionCalendar,
+    demo_meetings_exist,
+)
 from tashil.demo.province import QAZVIN
 from tashil.geo.models import Province
+from tashil.meetings import tasks as meeting_tasks
+from tashil.meetings.services import resolutions_follow_up
 from tashil.notifications import services as notification_services
 from tashil.notifications.models import Notification
 from tashil.notifications.services import notifications_mark_read
@@ -821,7 +848,7 @@ def frozen_clock(at: dt.datetime) -> Iterator[None]:
         _FrozenDatetime.at = previous
 
 
-def _drop_message(**_kwargs: Any) -> None:
+def _drop_message(*_args: Any, **_kwargs: Any) -> None:
     return None
 
 
@@ -830,11 +857,45 @@ def quiet_notifications() -> Iterator[None]:
     """In-app notices are written (dated by the frozen clock, as they would have been), but no
     email or text message leaves: these events are months old, the addresses are invented, and a
     laptop has no SMTP server. `notify` queues mail and texts after commit through the two tasks
-    it imported; swapping them for the length of the load keeps them off the queue."""
+    it imported, and `meeting_send_agenda` the agenda mail (whose PDF is slow to render) through
+    the meetings' task; swapping them for the length of the load keeps them off the queue (the
+    services look the agenda task up when called, and the callbacks keep what they looked up)."""
     with ExitStack() as stack:
         stack.enter_context(mock.patch.object(notification_services, "send_email", _drop_message))
         stack.enter_context(mock.patch.object(notification_services, "send_sms", _drop_message))
+        stack.enter_context(mock.patch.object(meeting_tasks, "send_agenda", _drop_message))
         yield
+
+
+class Timeline:
+    """Everything that happens in the demo, in the order it happened. An action may add later
+    ones (a session's close adds its resolutions' lives); what would happen at or after `now`
+    has not happened yet and is left out."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+        self._queue: list[tuple[dt.datetime, tuple[int, ...], int, Callable[[], object]]] = []
+        self._order = itertools.count()
+        self._current: dt.datetime | None = None
+
+    def add(
+        self, at: dt.datetime, action: Callable[[], object], *, rank: tuple[int, ...] = ()
+    ) -> bool:
+        """Add `action` at `at` (`rank` orders actions at the same moment). False when `at` is
+        not in the past."""
+        if at >= self.now:
+            return False
+        if self._current is not None and at < self._current:
+            raise RuntimeError(f"a demo step at {at} is added after {self._current} ran")
+        heapq.heappush(self._queue, (at, rank, next(self._order), action))
+        return True
+
+    def run(self) -> None:
+        while self._queue:
+            at, _rank, _order, action = heapq.heappop(self._queue)
+            self._current = at
+            with frozen_clock(at):
+                action()
 
 
 # --- Stories -------------------------------------------------------------------------------------
@@ -859,6 +920,11 @@ class Story:
     # …or on the last working day at least this many calendar days before today.
     calendar_days_ago: int = 0
     refers: bool = True
+    # Through a meeting: the anchor step makes the case ready for the session the route names,
+    # in the days before its agenda is sent (tashil/demo/meetings.py plays the session)…
+    meeting: Route | None = None
+    # …and these steps follow, in working days after that session.
+    after: tuple[Step, ...] = ()
 
 
 Builder = Callable[[random.Random, int, int, bool], Story]
@@ -1013,16 +1079,26 @@ def provided(rng: random.Random, d: int, n: int, portal: bool) -> Story:
 
 
 def working_group(rng: random.Random, d: int, n: int, portal: bool) -> Story:
+    """Sent to the banking working group since its last agenda went out: proposed for its
+    coming session."""
+    return _to_working_group(rng, "working_group", Route(BANKING, 0, PROPOSED))
+
+
+def in_working_group(result: str, weeks: tuple[int, int]) -> Builder:
+    """Sent to the banking working group, which discussed it about `weeks` ago."""
+
+    def build(rng: random.Random, d: int, n: int, portal: bool) -> Story:
+        route = Route(BANKING, rng.randint(*weeks), result)
+        return _to_working_group(rng, f"working_group_{result}", route)
+
+    return build
+
+
+def _to_working_group(rng: random.Random, name: str, route: Route) -> Story:
     steps = [Step(0, "file"), Step(1, "screen"), Step(2, "expert"), Step(7, "to", "working_group")]
     if rng.random() < 0.4:
         steps = [Step(0, "file"), Step(1, "screen"), Step(2, "to", "working_group")]
-    return Story(
-        "working_group",
-        tuple(steps),
-        len(steps) - 1,
-        working_days_ago=rng.randint(2, 15),
-        refers=False,
-    )
+    return Story(name, tuple(steps), len(steps) - 1, refers=False, meeting=route)
 
 
 def _referred_and_answered(rng: random.Random, d: int, n: int) -> tuple[list[Step], int]:
@@ -1031,33 +1107,36 @@ def _referred_and_answered(rng: random.Random, d: int, n: int) -> tuple[list[Ste
     return steps, max(step.day for step in steps)
 
 
-def _meeting(rng: random.Random, after: int, until: str) -> list[Step]:
-    steps = [Step(after + 1, "to", "on_agenda")]
-    if until in ("discussed", "resolutions_issued", "outcome"):
-        steps.append(Step(after + 1 + rng.randint(2, 5), "to", "discussed"))
-    if until in ("resolutions_issued", "outcome"):
-        steps.append(Step(steps[-1].day + rng.randint(1, 3), "to", "resolutions_issued"))
-    return steps
-
-
-def on_agenda(rng: random.Random, d: int, n: int, portal: bool) -> Story:
+def _put_on_agenda(rng: random.Random, d: int, n: int) -> tuple[tuple[Step, ...], int]:
+    """Referred, answered, then put on the agenda: the last step, the story's anchor."""
     steps, last = _referred_and_answered(rng, d, n)
-    steps = list(_sorted(steps)) + _meeting(rng, last, "on_agenda")
-    return Story("on_agenda", tuple(steps), len(steps) - 1, working_days_ago=rng.randint(1, 4))
+    steps = [*_sorted(steps), Step(last + 1, "to", "on_agenda")]
+    return tuple(steps), len(steps) - 1
 
 
-def discussed(rng: random.Random, d: int, n: int, portal: bool) -> Story:
-    steps, last = _referred_and_answered(rng, d, n)
-    steps = list(_sorted(steps)) + _meeting(rng, last, "discussed")
-    return Story("discussed", tuple(steps), len(steps) - 1, working_days_ago=rng.randint(1, 3))
+MEETING_STORIES = {
+    PROPOSED: "on_agenda",
+    DISCUSSED: "discussed",
+    ISSUED: "resolutions_issued",
+    RESOLVED: "resolved_at_meeting",
+    UNRESOLVED: "unresolved_at_meeting",
+}
 
 
-def resolutions_issued(rng: random.Random, d: int, n: int, portal: bool) -> Story:
-    steps, last = _referred_and_answered(rng, d, n)
-    steps = list(_sorted(steps)) + _meeting(rng, last, "resolutions_issued")
-    return Story(
-        "resolutions_issued", tuple(steps), len(steps) - 1, working_days_ago=rng.randint(1, 10)
-    )
+def at_meeting(result: str, weeks: tuple[int, int], *, postponed: float = 0.0) -> Builder:
+    """Put on the agenda of the HQ that handles it (its county's, for a case the county
+    secretariat handles) and discussed there about `weeks` ago, with `result`; 0 weeks: ready
+    for the coming session. `postponed`: the chance that the session before postponed it."""
+
+    def build(rng: random.Random, d: int, n: int, portal: bool) -> Story:
+        steps, anchor = _put_on_agenda(rng, d, n)
+        route = Route(HQ, rng.randint(*weeks), result, postponed=rng.random() < postponed)
+        return Story(MEETING_STORIES[result], steps, anchor, meeting=route)
+
+    return build
+
+
+on_agenda = at_meeting(PROPOSED, (0, 0))
 
 
 def concluded(outcome: str, *, waiting: bool) -> Builder:
@@ -1068,6 +1147,8 @@ def concluded(outcome: str, *, waiting: bool) -> Builder:
     name = Outcome(outcome).value
 
     def build(rng: random.Random, d: int, n: int, portal: bool) -> Story:
+        if outcome == Outcome.ESCALATED_NATIONAL:
+            return _sent_to_national_hq(rng, d, n, portal, waiting=waiting)
         steps, last = _referred_and_answered(rng, d, n)
         steps = list(_sorted(steps))
         if outcome == Outcome.UNRESOLVED:
@@ -1075,9 +1156,6 @@ def concluded(outcome: str, *, waiting: bool) -> Builder:
                 Step(s.day, s.action, (s.arg[0], "negative")) if s.action == "answer" else s
                 for s in steps
             ]
-        if outcome == Outcome.ESCALATED_NATIONAL:
-            steps += _meeting(rng, last, "outcome")
-            last = steps[-1].day
         conclude = last + rng.randint(1, 2)
         steps.append(Step(conclude, "conclude", outcome))
         anchor = len(steps) - 1
@@ -1089,6 +1167,21 @@ def concluded(outcome: str, *, waiting: bool) -> Builder:
         return Story(f"{name}_closed", tuple(steps), anchor, calendar_days_ago=rng.randint(20, 150))
 
     return build
+
+
+def _sent_to_national_hq(
+    rng: random.Random, d: int, n: int, portal: bool, *, waiting: bool
+) -> Story:
+    """The HQ's session finds the case beyond the province and the secretariat sends it to the
+    national HQ a day or two later: in the last week (waiting for the company), or long ago."""
+    steps, anchor = _put_on_agenda(rng, d, n)
+    conclude = rng.randint(1, 2)
+    after = [Step(conclude, "conclude", Outcome.ESCALATED_NATIONAL)]
+    if not waiting:
+        after += _confirm(rng, conclude, portal)
+    route = Route(HQ, 1 if waiting else rng.randint(3, 20), NATIONAL_CASE)
+    name = "escalated_national_waiting" if waiting else "escalated_national_closed"
+    return Story(name, steps, anchor, meeting=route, after=tuple(after))
 
 
 def reopened(rng: random.Random, d: int, n: int, portal: bool) -> Story:
@@ -1124,8 +1217,9 @@ STORIES: tuple[tuple[Builder, int, bool], ...] = (
     (provided, 1, False),
     (provided, 1, True),
     (on_agenda, 4, False),
-    (discussed, 2, False),
-    (resolutions_issued, 3, False),
+    (at_meeting(DISCUSSED, (1, 3)), 2, False),
+    (at_meeting(ISSUED, (1, 4), postponed=0.5), 1, False),
+    (at_meeting(ISSUED, (1, 4)), 1, True),
     (concluded(Outcome.RESOLVED, waiting=True), 3, False),
     (concluded(Outcome.RESOLVED, waiting=True), 1, True),
     (concluded(Outcome.UNRESOLVED, waiting=True), 1, False),
@@ -1133,8 +1227,10 @@ STORIES: tuple[tuple[Builder, int, bool], ...] = (
     (concluded(Outcome.RESOLVED, waiting=False), 6, True),
     (concluded(Outcome.ESCALATED_NATIONAL, waiting=False), 1, True),
     (concluded(Outcome.UNRESOLVED, waiting=False), 1, True),
-    (concluded(Outcome.RESOLVED, waiting=False), 8, False),
-    (concluded(Outcome.UNRESOLVED, waiting=False), 2, False),
+    (at_meeting(RESOLVED, (9, 22), postponed=0.3), 4, False),
+    (concluded(Outcome.RESOLVED, waiting=False), 2, False),
+    (at_meeting(UNRESOLVED, (15, 22)), 1, False),
+    (concluded(Outcome.UNRESOLVED, waiting=False), 1, False),
     (concluded(Outcome.ESCALATED_NATIONAL, waiting=False), 2, False),
     (reopened, 1, True),
     # Without referrals.
@@ -1147,7 +1243,12 @@ STORIES: tuple[tuple[Builder, int, bool], ...] = (
     (rejected_incomplete, 1, False),
     (expert, 4, False),
     (expert_returned, 1, False),
+)
+# Banking cases for the banking working group (they take the banking topics in turn).
+WORKING_GROUP_STORIES: tuple[tuple[Builder, int, bool], ...] = (
     (working_group, 3, False),
+    (in_working_group(RESOLVED, (8, 18)), 2, False),
+    (in_working_group(ISSUED, (1, 4)), 1, False),
 )
 # Duplicates merged into the closed-and-confirmed cases of this many portal companies' cases.
 MERGED = 2
@@ -1155,7 +1256,7 @@ MERGED = 2
 # Non-portal cases go round the counties in this order (the capital's county most often).
 COUNTY_ROUND = ("2603", "2605", "2602", "2604", "2603", "2601", "2606", "2605", "2603", "2602")
 # The county whose HQ files and handles its own cases (tashil/demo/province.py: takestan).
-COUNTY_HQ = "2602"
+COUNTY_HQ = TAKESTAN
 SECRETARIAT_CHANNELS = (
     Channel.WALK_IN,
     Channel.LETTER,
@@ -1180,9 +1281,16 @@ class CasePlan:
     days: list[dt.date] = field(default_factory=list)
     times: list[dt.datetime] = field(default_factory=list)
     merge_into: CasePlan | None = None
+    # Through a meeting: the route (its body settled) and the session that discusses the case.
+    route: Route | None = None
+    session: Session | None = None
     # Filled while the plan runs.
     case: Case | None = None
     referrals: dict[int, Referral] = field(default_factory=dict)
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        return (*self.story.steps, *self.story.after)
 
 
 @dataclass(frozen=True)
@@ -1247,11 +1355,14 @@ def _on_or_before(calendar: WorkCalendar, day: dt.date) -> dt.date:
 
 
 class Planner:
-    def __init__(self, *, cast: Cast, companies: list[Company], today: dt.date) -> None:
+    def __init__(
+        self, *, cast: Cast, companies: list[Company], today: dt.date, sessions: SessionCalendar
+    ) -> None:
         self.rng = random.Random(SEED)  # noqa: S311 - demo data, reproducible on purpose
         self.cast = cast
         self.today = today
-        self.calendar = work_calendar()
+        self.sessions = sessions
+        self.calendar = sessions.calendar
         self.tz = timezone.get_current_timezone()
         portal = [c for c in companies if c.pk in cast.representatives]
         self.portal = sorted(portal, key=lambda c: c.national_id)
@@ -1266,11 +1377,16 @@ class Planner:
         topics = list(TOPICS)
         rng.shuffle(topics)
         turn = 0
+        banking = [topic for topic in topics if topic.category == "banking"]
+        stories = [(*batch, False) for batch in STORIES]
+        stories += [(*batch, True) for batch in WORKING_GROUP_STORIES]
         plans: list[CasePlan] = []
-        for builder, count, portal in STORIES:
+        for builder, count, portal, in_banking in stories:
             for _ in range(count):
                 if builder is rejected:
                     topic = OUT_OF_SCOPE[len([p for p in plans if p.topic in OUT_OF_SCOPE])]
+                elif in_banking:
+                    topic = banking[len([p for p in plans if p.topic in banking]) % len(banking)]
                 else:
                     topic = topics[turn % len(topics)]
                     turn += 1
@@ -1294,9 +1410,10 @@ class Planner:
         if portal:
             company = rng.choice(self.portal)
             rep = self.cast.representatives[company.pk]
-            return CasePlan(
+            plan = CasePlan(
                 topic, story, company, rep, Channel.PORTAL, self.cast.dabir, rep, amount
             )
+            return self._route(plan)
         county = COUNTY_ROUND[self.county_turn % len(COUNTY_ROUND)]
         self.county_turn += 1
         if not self.by_county[county]:
@@ -1306,11 +1423,44 @@ class Planner:
             filer, channel = self.cast.takestan, Channel.COUNTY_HQ
         else:
             filer, channel = self.cast.dabir, rng.choice(SECRETARIAT_CHANNELS)
-        return CasePlan(topic, story, company, filer, channel, filer, None, amount)
+        plan = CasePlan(topic, story, company, filer, channel, filer, None, amount)
+        return self._route(plan)
+
+    def _route(self, plan: CasePlan) -> CasePlan:
+        """A case for "the HQ" goes to its county's HQ when the county secretariat handles it."""
+        route = plan.story.meeting
+        if route is not None and route.body == HQ:
+            body = COUNTY if plan.secretariat == self.cast.takestan else PROVINCIAL
+            route = replace(route, body=body)
+        plan.route = route
+        return plan
+
+    def _ready_on(self, plan: CasePlan) -> dt.date:
+        """The day the case is made ready for the session that discusses it (or postpones it
+        first); the steps after the session must all be behind us."""
+        route = plan.route
+        if route is None:
+            raise RuntimeError(f"{plan.story.name} goes to no meeting")
+        session = self.sessions.nearest(route.body, weeks=route.weeks, today=self.today)
+        while any(
+            self.calendar.add_working_days(session.day, step.day) >= self.today
+            for step in plan.story.after
+        ):
+            older = self.sessions.get(route.body, session.index + 1)
+            if older is None:
+                raise RuntimeError(f"{plan.story.name}: no session early enough")
+            session = older
+        if route.postponed and self.sessions.get(route.body, session.index + 2) is None:
+            route = plan.route = replace(route, postponed=False)
+        plan.session = session
+        first = session.index + 1 if route.postponed else session.index
+        return self.rng.choice(self.sessions.ready_days(route.body, first, today=self.today))
 
     def _schedule(self, plan: CasePlan) -> None:
         story = plan.story
-        if story.working_days_ago:
+        if plan.route is not None:
+            anchor = self._ready_on(plan)
+        elif story.working_days_ago:
             anchor = _back(self.calendar, self.today, story.working_days_ago)
         else:
             anchor = _on_or_before(
@@ -1321,6 +1471,11 @@ class Planner:
             self.calendar.add_working_days(filed, step.day) if step.day else filed
             for step in story.steps
         ]
+        if story.after and plan.session is not None:
+            session_day = plan.session.day
+            plan.days += [
+                self.calendar.add_working_days(session_day, step.day) for step in story.after
+            ]
         self._times(plan)
 
     def _times(self, plan: CasePlan) -> None:
@@ -1507,11 +1662,16 @@ def _companies(province: Province) -> list[Company]:
     )
 
 
+# How far back the bodies' sessions go: before the first case was filed.
+SESSIONS_SINCE_DAYS = 185
+
+
 @transaction.atomic
 def load_cases() -> CasesResult:
-    """Build the demo cases through the services, unless they are there already."""
+    """Build the demo cases, and the sessions and resolutions of the demo's bodies, through the
+    services, unless they are there already."""
     province = Province.objects.get(code=QAZVIN)
-    if _demo_cases(province).exists():
+    if _demo_cases(province).exists() or demo_meetings_exist(province):
         return _result(province, added=0)
     now = timezone.now()
     today = timezone.localdate(now)
@@ -1519,37 +1679,48 @@ def load_cases() -> CasesResult:
     missing = {ask.agency for topic in TOPICS for ask in topic.asks} - set(cast.officers)
     if missing:
         raise RuntimeError(f"demo agencies without an officer: {sorted(missing)}")
-    planner = Planner(cast=cast, companies=_companies(province), today=today)
+    calendar = work_calendar()
+    sessions = SessionCalendar(
+        now=now, since=today - dt.timedelta(days=SESSIONS_SINCE_DAYS), calendar=calendar
+    )
+    planner = Planner(cast=cast, companies=_companies(province), today=today, sessions=sessions)
     plans = planner.plans()
 
-    # Every step of every case, and the daily runs of the jobs, in the order they happened.
-    timeline: list[tuple[dt.datetime, int, int, Callable[[], Any]]] = []
+    # Every step of every case, the sessions and the daily runs of the jobs, in order.
+    timeline = Timeline(now)
     runner = Runner(cast)
     for number, plan in enumerate(plans):
-        for index, (at, step) in enumerate(zip(plan.times, plan.story.steps, strict=True)):
-            if at >= now:
+        for index, (at, step) in enumerate(zip(plan.times, plan.steps, strict=True)):
+            if not timeline.add(at, _bind(runner, plan, step), rank=(number, index)):
                 raise RuntimeError(f"demo case {plan.story.name} would happen in the future")
-            timeline.append((at, number, index, _bind(runner, plan, step)))
+    Replay(
+        province=province,
+        people=cast,
+        sessions=sessions,
+        bookings=plans,
+        timeline=timeline,
+        now=now,
+    ).schedule()
     tz = timezone.get_current_timezone()
     day = min(plan.days[0] for plan in plans) + dt.timedelta(days=1)
     while day < today:
-        # Like the hourly jobs of tashil/cases/tasks.py, first run after midnight.
-        # Lateness counts working days, so no step is reached on a day off.
-        if planner.calendar.is_working_day(day):
+        # Like the hourly jobs of tashil/cases/tasks.py and tashil/meetings/tasks.py, first run
+        # after midnight. Lateness counts working days, so no step is reached on a day off.
+        if calendar.is_working_day(day):
             escalate_at = dt.datetime.combine(day, dt.time(0, 15), tzinfo=tz)
-            timeline.append((escalate_at, -1, 0, _job(services.referrals_escalate, today=day)))
+            timeline.add(escalate_at, _job(services.referrals_escalate, today=day), rank=(-1, 0))
+            follow_at = dt.datetime.combine(day, dt.time(0, 25), tzinfo=tz)
+            timeline.add(follow_at, _job(resolutions_follow_up, today=day), rank=(-1, 1))
         close_at = dt.datetime.combine(day, dt.time(0, 45), tzinfo=tz)
-        timeline.append((close_at, -1, 1, _job(services.cases_close_unconfirmed, now=close_at)))
+        timeline.add(close_at, _job(services.cases_close_unconfirmed, now=close_at), rank=(-1, 2))
         day += dt.timedelta(days=1)
-    timeline.sort(key=lambda item: item[:3])
 
     last_notice = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     with quiet_notifications():
-        for at, _number, _index, action in timeline:
-            with frozen_clock(at):
-                action()
+        timeline.run()
         # Today's runs happen now, unfrozen.
         services.referrals_escalate(today=today)
+        resolutions_follow_up(today=today)
         services.cases_close_unconfirmed(now=now)
     _mark_old_notices_read(after=last_notice, before=now - dt.timedelta(days=NOTICES_FRESH_DAYS))
     return _result(province, added=len(plans))

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from tashil.agencies.models import Agency
 
 from tashil.meetings.workflow import (
     WITH_AGENCY,
@@ -291,7 +295,7 @@ class Resolution(models.Model):
     text = models.TextField(_("text"))
     deliverable = models.CharField(_("expected deliverable"), max_length=300, blank=True)
     deadline = models.DateField(_("deadline"), db_index=True)
-    agencies = models.ManyToManyField(
+    agencies: models.ManyToManyField[Agency, ResolutionAgency] = models.ManyToManyField(
         "agencies.Agency",
         through="ResolutionAgency",
         related_name="resolutions",
@@ -314,7 +318,9 @@ class Resolution(models.Model):
     # Marked for the national HQ (DOMAIN.md §1): what the province cannot solve.
     national_letter = models.TextField(_("letter to the national HQ"), blank=True)
     escalated_national_at = models.DateTimeField(null=True, blank=True)
-    search_key = models.CharField(max_length=400, editable=False, db_index=True, default="")
+    # The whole text's compact key (core.text.compact_key): "ماشین آلات" finds "ماشین‌آلات".
+    # A TextField: resolutions run long, and `contains` cannot use a btree index anyway.
+    search_key = models.TextField(editable=False, default="")
     created_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -31,6 +31,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from tashil.core.jalali import format_jalali
 from tashil.core.text import to_persian_digits
+from tashil.geo.models import Province
 from tashil.meetings.models import (
     AgendaItem,
     Attendance,
@@ -118,7 +119,7 @@ def agenda_pdf(meeting: Meeting) -> bytes:
         )
 
 
-def national_letter_pdf(*, province: Any, subject: str, letter: str, reference: str) -> bytes:
+def national_letter_pdf(*, province: Province, subject: str, letter: str, reference: str) -> bytes:
     """A letter from the province's secretariat to the national HQ, with the text the
     secretariat wrote. `reference` says what it is about (a resolution's code, a case's tracking
     number); it is printed as given."""
@@ -147,8 +148,8 @@ def _addressees(lookup: str) -> Prefetch:
 
 
 def _meeting_with_minutes(pk: int) -> Meeting:
-    """The meeting and all its minutes in a fixed number of queries (six), however many items,
-    resolutions and agencies it has."""
+    """The meeting and all its minutes in five queries (the meeting, items, resolutions, their
+    agencies, attendance), however many items, resolutions and agencies it has."""
     return (
         Meeting.objects.select_related("body")
         .prefetch_related(

@@ -16,7 +16,7 @@ from tashil.accounts.roles import Role
 from tashil.agencies.models import Agency
 from tashil.cases.models import Case
 from tashil.cases.workflow import CaseStatus
-from tashil.core.text import search_key
+from tashil.core.text import compact_key, search_key
 from tashil.meetings.models import (
     AgendaItem,
     Attendance,
@@ -103,9 +103,13 @@ def meeting_for_page(user: Any, pk: int) -> Meeting:
     """The meeting with everything its page and its minutes show, in a fixed number of
     queries."""
     meeting = meeting_get_for_user(user, pk)
-    resolutions = Resolution.objects.prefetch_related(
-        Prefetch("addressees", queryset=ResolutionAgency.objects.select_related("agency"))
-    ).order_by("number")
+    resolutions = (
+        Resolution.objects.select_related("meeting")
+        .prefetch_related(
+            Prefetch("addressees", queryset=ResolutionAgency.objects.select_related("agency"))
+        )
+        .order_by("number")
+    )
     items = (
         AgendaItem.objects.select_related("case__company", "case__category", "resolution__meeting")
         .prefetch_related(Prefetch("resolutions", queryset=resolutions))
@@ -125,9 +129,12 @@ def meeting_for_page(user: Any, pk: int) -> Meeting:
 
 
 def next_open_meeting(*, body: Body) -> Meeting | None:
-    """The body's next planned session, where work that comes back rolls to."""
+    """The body's next planned session, where work that comes back rolls to. A session whose
+    time has passed has been held (its minutes are being written): too late to add to."""
     return (
-        Meeting.objects.filter(body=body, status=MeetingStatus.PLANNED)
+        Meeting.objects.filter(
+            body=body, status=MeetingStatus.PLANNED, starts_at__gte=timezone.now()
+        )
         .order_by("starts_at", "pk")
         .first()
     )
@@ -170,10 +177,10 @@ def proposed_cases(*, meeting: Meeting) -> QuerySet[Case]:
     body = meeting.body
     cases = Case.objects.filter(province_id=body.province_id).filter(_not_on_an_open_agenda("case"))
     if body.kind == MeetingKind.COUNTY:
-        cases = cases.filter(county_id=body.county_id, status=CaseStatus.ON_AGENDA)
+        cases = cases.filter(Q(county_id=body.county_id), status=CaseStatus.ON_AGENDA)
     elif body.kind == MeetingKind.WORKING_GROUP:
         cases = cases.filter(
-            category_id=body.category_id,
+            Q(category_id=body.category_id),
             status__in=[CaseStatus.WORKING_GROUP, CaseStatus.ON_AGENDA],
         )
     else:
@@ -200,9 +207,9 @@ def cases_to_add(*, meeting: Meeting, text: str = "") -> QuerySet[Case]:
         province_id=body.province_id, status__in=[*can_go, CaseStatus.ON_AGENDA]
     ).filter(_not_on_an_open_agenda("case"))
     if body.kind == MeetingKind.COUNTY:
-        cases = cases.filter(county_id=body.county_id)
+        cases = cases.filter(Q(county_id=body.county_id))
     elif body.kind == MeetingKind.WORKING_GROUP:
-        cases = cases.filter(category_id=body.category_id)
+        cases = cases.filter(Q(category_id=body.category_id))
     if text.strip():
         key = search_key(text)
         compact = key.replace("-", "").upper()
@@ -254,6 +261,19 @@ def resolution_get_for_user(user: Any, pk: int) -> Resolution:
         raise Http404 from None
 
 
+def case_resolutions(user: Any, case: Case) -> QuerySet[Resolution]:
+    """The issued resolutions on a case that the user may see, for the case page."""
+    return (
+        resolutions_for_user(user)
+        .filter(case=case, state__in=sorted(ISSUED))
+        .select_related("meeting")
+        .prefetch_related(
+            Prefetch("addressees", queryset=ResolutionAgency.objects.select_related("agency"))
+        )
+        .order_by("meeting__starts_at", "number")
+    )
+
+
 @dataclass
 class ResolutionFilters:
     """The register's filters. `bucket` is Qazvin's reporting split: executed, in follow-up,
@@ -300,7 +320,7 @@ def resolution_list(
     if filters.case:
         rows = rows.filter(case_id=filters.case)
     if filters.text.strip():
-        rows = rows.filter(search_key__contains=search_key(filters.text))
+        rows = rows.filter(search_key__contains=compact_key(filters.text))
     return (
         rows.select_related("meeting__body", "case")
         .prefetch_related(
@@ -375,8 +395,15 @@ def agency_figures(user: Any, *, today: dt.date | None = None) -> list[AgencyFig
     # filter() before annotate(): the counts run over the same join, so only visible, issued
     # resolutions are counted.
     prefix = "resolutions__"
+    agencies = Agency.objects.all()
+    if not any(scope.province_id or scope.county_id for scope in scopes_of(user)):
+        # Agency staff see their own agency's row, not partial rows of agencies they share a
+        # resolution with.
+        agencies = agencies.filter(
+            pk__in=[scope.agency_id for scope in scopes_of(user) if scope.agency_id]
+        )
     rows = (
-        Agency.objects.filter(resolutions__in=visible)
+        agencies.filter(resolutions__in=visible)
         .annotate(
             total=Count(f"{prefix}pk", distinct=True),
             executed=Count(
@@ -408,8 +435,9 @@ def agency_figures(user: Any, *, today: dt.date | None = None) -> list[AgencyFig
 
 
 def agency_resolutions(user: Any, *, today: dt.date | None = None) -> QuerySet[Resolution]:
-    """An agency officer's or head's inbox: resolutions addressed to their agency that wait on
-    it, the overdue first."""
+    """An agency officer's or head's resolutions still in follow-up, by deadline: those waiting
+    on the agency and those waiting on the secretariat or the next meeting (objected,
+    reported); the inbox page splits them."""
     agencies = [
         scope.agency_id
         for scope in scopes_of(user)

@@ -44,7 +44,7 @@ from tashil.cases.services import case_conclude, case_move
 from tashil.cases.workflow import CaseStatus
 from tashil.cases.workflow import move as case_table_move
 from tashil.core.selectors import work_calendar
-from tashil.core.text import search_key, to_persian_digits
+from tashil.core.text import compact_key, to_persian_digits
 from tashil.meetings.models import (
     AgendaItem,
     AgendaItemKind,
@@ -305,7 +305,8 @@ def meeting_create(
     _meeting_event(meeting=meeting, actor=actor, kind="created", data={"number": meeting.number})
     from tashil.meetings.selectors import rolling_resolutions
 
-    for resolution, reason in rolling_resolutions(body=body, today=starts_at.date()):
+    day = timezone.localtime(starts_at).date()
+    for resolution, reason in rolling_resolutions(body=body, today=day):
         _add_item(
             actor=None,
             meeting=meeting,
@@ -319,6 +320,8 @@ def meeting_create(
 
 def _locked_open(meeting: Meeting) -> Meeting:
     locked = Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
+    if locked.status == MeetingStatus.CANCELLED:
+        raise MeetingError(_("This session was cancelled."), code="closed")
     if locked.status != MeetingStatus.PLANNED:
         raise MeetingError(
             _("The minutes of this meeting are closed and cannot be changed."), code="closed"
@@ -339,6 +342,8 @@ def meeting_update(
 ) -> Meeting:
     locked = _locked_open(meeting)
     _check_manages(actor, locked.body)
+    if timezone.is_naive(starts_at):
+        raise MeetingError(_("Give the session's date and time."), code="naive")
     locked.starts_at = starts_at
     locked.place = place.strip()
     locked.chair = chair.strip()
@@ -396,7 +401,7 @@ def _add_item(
             "meeting": meeting.pk,
             "number": meeting.number,
             "body": meeting.body.name,
-            "on": meeting.starts_at.date().isoformat(),
+            "on": timezone.localtime(meeting.starts_at).date().isoformat(),
             **({"resolution": resolution.code} if resolution is not None else {}),
         },
     )
@@ -420,12 +425,23 @@ def _case_fits(body: Body, case: Case) -> bool:
     return True
 
 
+def _resolution_fits(body: Body, resolution: Resolution) -> bool:
+    """A county HQ reviews only its county's resolutions; the provincial HQ and the working
+    groups any of the province's."""
+    if resolution.province_id != body.province_id:
+        return False
+    return body.kind != MeetingKind.COUNTY or resolution.county_id == body.county_id
+
+
 @transaction.atomic
 def agenda_add_case(*, actor: User, meeting: Meeting, case: Case) -> AgendaItem:
     """Put a case on the agenda. A case not yet `on_agenda` is moved there through the case
     workflow (which says from where that is allowed)."""
     locked = _locked_open(meeting)
     _check_manages(actor, locked.body)
+    # Decide on the case's row as it is now, locked: the caller's copy may be a page old, and
+    # two secretaries must not put one ready case on two agendas at once.
+    case = Case.objects.select_for_update().get(pk=case.pk)
     if not _case_fits(locked.body, case):
         raise MeetingError(_("This case is not for this body."), code="other_body")
     elsewhere = _open_agenda_of(case=case)
@@ -457,7 +473,10 @@ def agenda_add_resolution(
     """Bring an issued resolution back to a meeting (objected to, overdue, or for a review)."""
     locked = _locked_open(meeting)
     _check_manages(actor, locked.body)
-    if resolution.province_id != locked.body.province_id or resolution.state not in FOLLOW_UP:
+    resolution = Resolution.objects.select_for_update().get(pk=resolution.pk)
+    if not _resolution_fits(locked.body, resolution):
+        raise MeetingError(_("This resolution is not for this body."), code="other_body")
+    if resolution.state not in FOLLOW_UP:
         raise MeetingError(
             _("Only a resolution still in follow-up can come back to a meeting."),
             code="not_in_follow_up",
@@ -646,7 +665,8 @@ def resolution_draft(*, actor: User, item: AgendaItem, draft: ResolutionDraft) -
         raise MeetingError(_("The item was postponed."), code="postponed")
     _check_draft(locked, draft)
     last = locked.resolutions.aggregate(last=Max("number"))["last"] or 0
-    case_id = item.case_id or (item.resolution.case_id if item.resolution_id else None)
+    reviewed = item.resolution
+    case_id = item.case_id or (reviewed.case_id if reviewed is not None else None)
     county_id = locked.body.county_id
     if county_id is None and case_id is not None:
         county_id = Case.objects.values_list("county_id", flat=True).get(pk=case_id)
@@ -660,7 +680,7 @@ def resolution_draft(*, actor: User, item: AgendaItem, draft: ResolutionDraft) -
         text=draft.text.strip(),
         deliverable=draft.deliverable.strip(),
         deadline=draft.deadline,
-        search_key=search_key(draft.text),
+        search_key=compact_key(draft.text),
         created_by=actor,
     )
     _set_agencies(resolution, draft.agencies)
@@ -690,9 +710,15 @@ def resolution_edit(*, actor: User, resolution: Resolution, draft: ResolutionDra
     locked.text = draft.text.strip()
     locked.deliverable = draft.deliverable.strip()
     locked.deadline = draft.deadline
-    locked.search_key = search_key(draft.text)
+    locked.search_key = compact_key(draft.text)
     locked.save(update_fields=["text", "deliverable", "deadline", "search_key"])
     _set_agencies(locked, draft.agencies)
+    ResolutionEvent.objects.create(
+        resolution=locked,
+        actor=actor,
+        kind="edited",
+        data={"agencies": [a.name for a in draft.agencies]},
+    )
     return locked
 
 
@@ -791,7 +817,10 @@ def _issue(*, actor: User, resolution: Resolution, now: dt.datetime, until: dt.d
 
 
 def _case_after_meeting(*, actor: User, meeting: Meeting, item: AgendaItem) -> None:
-    case = Case.objects.get(pk=item.case_id)
+    case = item.case
+    if case is None:
+        return
+    case.refresh_from_db()
     if item.postponed:
         _case_event(
             case_id=case.pk,

@@ -28,6 +28,27 @@ OPERATIONS = {
     ("get", "/api/v1/referrals"): "referral_inbox",
     ("post", "/api/v1/referrals/{referral_id}/answer"): "referral_answer",
     ("post", "/api/v1/referrals/{referral_id}/extension"): "referral_extend",
+    ("get", "/api/v1/bodies"): "body_list",
+    ("get", "/api/v1/meetings"): "meeting_list",
+    ("post", "/api/v1/meetings"): "meeting_create",
+    ("get", "/api/v1/meetings/{meeting_id}"): "meeting_get",
+    ("post", "/api/v1/meetings/{meeting_id}/close"): "meeting_close",
+    ("post", "/api/v1/meetings/{meeting_id}/cancel"): "meeting_cancel",
+    ("get", "/api/v1/meetings/{meeting_id}/proposals"): "meeting_proposals",
+    ("post", "/api/v1/meetings/{meeting_id}/items"): "meeting_item_add",
+    ("put", "/api/v1/meetings/{meeting_id}/items/order"): "meeting_items_order",
+    ("patch", "/api/v1/meetings/{meeting_id}/items/{item_id}"): "meeting_item_update",
+    ("delete", "/api/v1/meetings/{meeting_id}/items/{item_id}"): "meeting_item_remove",
+    ("put", "/api/v1/meetings/{meeting_id}/attendance"): "meeting_attendance",
+    (
+        "post",
+        "/api/v1/meetings/{meeting_id}/items/{item_id}/resolutions",
+    ): "meeting_resolution_draft",
+    ("get", "/api/v1/resolutions"): "resolution_list",
+    ("get", "/api/v1/resolutions/{resolution_id}"): "resolution_get",
+    ("post", "/api/v1/resolutions/{resolution_id}/transitions"): "resolution_transition",
+    ("get", "/api/v1/resolutions/{resolution_id}/reports"): "resolution_report_list",
+    ("post", "/api/v1/resolutions/{resolution_id}/reports"): "resolution_report",
 }
 ERROR = {"$ref": "#/components/schemas/ErrorOut"}
 

@@ -80,7 +80,7 @@ class Clock:
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    """Freezes "now" for the services at Wednesday 2025-01-08 10:00 Tehran (18 Dey 1403)."""
+    """Freezes "now" for the services at Wednesday 2025-01-08 10:00 Tehran (19 Dey 1403)."""
     found = Clock()
     monkeypatch.setattr("django.utils.timezone.now", found.now)
     return found

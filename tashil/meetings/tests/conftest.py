@@ -42,7 +42,7 @@ from tashil.meetings.workflow import RESOLUTION_TRANSITIONS, Actor, MeetingKind,
 
 R = ResolutionState
 
-# Wednesday 1403/10/22, a week after the clock's default day.
+# Wednesday 1403/10/26, a week after the clock's default day.
 NEXT_WEDNESDAY = dt.datetime(2025, 1, 15, 9, 0, tzinfo=TEHRAN)
 
 

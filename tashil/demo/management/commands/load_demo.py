@@ -7,11 +7,14 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from tashil.accounts.models import User
 from tashil.accounts.roles import Role
 from tashil.core.jalali import format_jalali
 from tashil.demo.cases import load_cases
-from tashil.demo.province import DEMO_PASSWORD, load_companies, load_users
+from tashil.demo.meetings import BANKING, COUNTY, PROVINCIAL, MeetingsResult, meetings_result
+from tashil.demo.province import DEMO_PASSWORD, QAZVIN, load_companies, load_users
 from tashil.demo.registry import REFERENCE_DATE, load_registry
+from tashil.geo.models import Province
 
 SCOPED_LISTING = {Role.AGENCY_OFFICER, Role.AGENCY_HEAD, Role.COUNTY_SECRETARIAT}
 
@@ -31,6 +34,9 @@ class Command(BaseCommand):
             started = time.monotonic()
             cases = load_cases()
             case_seconds = time.monotonic() - started
+            meetings = meetings_result(
+                Province.objects.get(code=QAZVIN), user=User.objects.get(username="dabir")
+            )
         self.stdout.write(
             f"Registry: {registry.companies} companies and {registry.certificates} certificates "
             f"added in {seconds:.1f} s"
@@ -43,11 +49,31 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Cases: {cases.added} added, {cases.total} in the demo, {cases.overdue} referrals "
-            f"overdue today, in {case_seconds:.1f} s (see /cases/ as dabir, maliat or golsar)"
+            f"overdue today, in {case_seconds:.1f} s with the meetings "
+            "(see /cases/ as dabir, maliat or golsar)"
         )
+        self.stdout.write(meetings_line(meetings))
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD})"))
         for user in users:
             # Several officers share a role; the scope (agency code, county…) tells them apart.
             scope = f" ({user.scope})" if user.role in SCOPED_LISTING else ""
             self.stdout.write(f"  {user.username:<14} {user.role.label}{scope}")
+
+
+def meetings_line(meetings: MeetingsResult) -> str:
+    """Sessions held and the resolutions' figures, as `selectors.resolution_totals` counts them."""
+    held = meetings.held
+    totals = meetings.totals
+    coming = ""
+    if meetings.coming is not None:
+        day = format_jalali(meetings.coming.starts_at, language="en")
+        coming = f"; session {meetings.coming.number} of the HQ planned for {day}"
+    return (
+        f"Meetings: {sum(held.values())} sessions held ({held[PROVINCIAL]} of the provincial HQ, "
+        f"{held[BANKING]} of the banking working group, {held[COUNTY]} of the Takestan county HQ)"
+        f"{coming}. Resolutions: {totals['total']} issued, {totals['executed']} executed, "
+        f"{totals['follow_up']} in follow-up ({totals['overdue']} overdue), "
+        f"{totals['not_executed']} not executed (see /meetings/ and /meetings/resolutions/ as "
+        "dabir, /meetings/resolutions/mine/ as maliat)"
+    )

@@ -1,0 +1,203 @@
+"""Forms of the resolution pages: they check the shape of input; the services enforce the rules
+(who may move a resolution, the objection window, who reports for which agency)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tashil.accounts.access import provinces_of
+from tashil.agencies.models import Agency
+from tashil.cases.forms import MultipleFileField
+from tashil.cases.models import Case
+from tashil.cases.tracking import normalise_tracking
+from tashil.core.templatetags.persian import digits
+from tashil.meetings.models import Body, Meeting
+from tashil.meetings.selectors import ResolutionFilters, bodies_for_user, meetings_for_user
+from tashil.meetings.workflow import MeetingStatus, Move, ResolutionState
+
+# The button of each move of `RESOLUTION_TRANSITIONS`, by its action ("issue" is the meeting's
+# close, never a button).
+MOVE_LABELS: dict[str, Any] = {
+    "object": _("Object to the resolution"),
+    "start": _("Accept and start carrying it out"),
+    "report_execution": _("Report it executed"),
+    "accept_execution": _("Accept the execution"),
+    "return_report": _("Send the report back"),
+    "mark_not_executed": _("Record as not executed"),
+    "overrule": _("Uphold over the objection"),
+    "withdraw": _("Withdraw the resolution"),
+}
+
+# What the text box of a move is for.
+REASON_LABELS: dict[str, Any] = {
+    "object": _("Why your agency cannot carry it out (the meeting reads this)"),
+    "report_execution": _("What was done, and how it can be checked"),
+    "accept_execution": _("Note (optional)"),
+    "return_report": _("What is still missing (the agency reads this)"),
+    "mark_not_executed": _("Why it was not executed"),
+    "overrule": _("The meeting's decision on the objection"),
+    "withdraw": _("The meeting's decision on the objection"),
+}
+
+# How a move's button looks: the usual next step, or one that ends or undoes something.
+MAIN = frozenset({"start", "report_execution", "accept_execution"})
+DANGER = frozenset({"object", "mark_not_executed", "withdraw", "return_report"})
+
+# Moves whose service takes no text.
+NO_REASON = frozenset({"start"})
+
+BUCKET_CHOICES = [
+    ("", _("all")),
+    ("executed", _("executed")),
+    ("follow_up", _("in follow-up")),
+    ("not_executed", _("not executed")),
+]
+
+
+class MeetingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Meeting) -> str:
+        return f"{obj.body.display_name} — {digits(obj.number)}"
+
+
+class BodyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Body) -> str:
+        return obj.display_name
+
+
+class AgencyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Agency) -> str:
+        return obj.display_name
+
+
+class ResolutionFilterForm(forms.Form):
+    """The register's filters, read from the query string (links from the figures by agency
+    and from a meeting or a case page land here already filtered)."""
+
+    q = forms.CharField(label=_("Search the text"), required=False, max_length=200)
+    agency = AgencyChoiceField(
+        label=_("Responsible agency"), queryset=Agency.objects.none(), required=False
+    )
+    body = BodyChoiceField(label=_("Body"), queryset=Body.objects.none(), required=False)
+    meeting = MeetingChoiceField(
+        label=_("Session"), queryset=Meeting.objects.none(), required=False
+    )
+    bucket = forms.ChoiceField(label=_("Follow-up"), required=False, choices=BUCKET_CHOICES)
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[
+            ("", _("all")),
+            *((value, label) for value, label in ResolutionState.choices if value != "draft"),
+        ],
+    )
+    case = forms.CharField(
+        label=_("Case (tracking number)"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    national = forms.BooleanField(label=_("Sent to the national HQ"), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.filter(  # type: ignore[attr-defined]
+            province_id__in=provinces_of(user)
+        ).order_by("name")
+        self.fields["body"].queryset = bodies_for_user(user)  # type: ignore[attr-defined]
+        closed = meetings_for_user(user).filter(status=MeetingStatus.CLOSED)
+        self.fields["meeting"].queryset = (  # type: ignore[attr-defined]
+            closed.order_by("-starts_at", "-pk")
+        )
+
+    def clean_case(self) -> int | None:
+        text = self.cleaned_data["case"].strip()
+        if not text:
+            return None
+        tracking = normalise_tracking(text)
+        # Any case's number is looked up (the register is scoped anyway); an unknown one finds
+        # nothing rather than everything.
+        found = (
+            Case.objects.filter(tracking=tracking).values_list("pk", flat=True).first()
+            if tracking
+            else None
+        )
+        return found if found is not None else -1
+
+    def filters(self) -> ResolutionFilters:
+        data = self.cleaned_data if self.is_valid() else {}
+        return ResolutionFilters(
+            agency=data["agency"].pk if data.get("agency") else None,
+            meeting=data["meeting"].pk if data.get("meeting") else None,
+            body=data["body"].pk if data.get("body") else None,
+            state=data.get("state") or "",
+            bucket=data.get("bucket") or "",
+            overdue=bool(data.get("overdue")),
+            national=bool(data.get("national")),
+            text=(data.get("q") or "").strip(),
+            case=data.get("case"),
+        )
+
+
+class ResolutionMoveForm(forms.Form):
+    """One move of the lifecycle table on one resolution: a text box (required when the table
+    says so) and, to report execution, the evidence files. Prefixed by the target state, so the
+    page holds one per move."""
+
+    reason = forms.CharField(
+        label=_("Note"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, target: str, move: Move, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", target)
+        super().__init__(*args, **kwargs)
+        self.target, self.move, self.action = target, move, move.action
+        self.label = MOVE_LABELS.get(move.action, move.action)
+        self.tone = (
+            "outline-danger"
+            if move.action in DANGER
+            else "primary"
+            if move.action in MAIN
+            else "outline-primary"
+        )
+        reason = self.fields["reason"]
+        reason.label = REASON_LABELS.get(move.action, _("Note"))
+        reason.required = move.reason_required
+        if move.action in NO_REASON:
+            del self.fields["reason"]
+        if move.action == "report_execution":
+            self.fields["documents"] = MultipleFileField(
+                label=_("Evidence"),
+                required=False,
+                help_text=_("PDF, JPEG, PNG, Word or Excel; you may choose several files."),
+            )
+
+    def extras(self) -> dict[str, Any]:
+        if "documents" in self.cleaned_data:
+            return {"files": self.cleaned_data["documents"]}
+        return {}
+
+
+class ProgressForm(forms.Form):
+    text = forms.CharField(
+        label=_("What was done so far"),
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    documents = MultipleFileField(
+        label=_("Evidence"),
+        required=False,
+        help_text=_("PDF, JPEG, PNG, Word or Excel; you may choose several files."),
+    )
+
+
+class NationalForm(forms.Form):
+    letter = forms.CharField(
+        label=_("Letter to the national HQ"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What the province cannot solve, and what it asks of the national HQ."),
+    )
