@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -739,32 +740,41 @@ ESTATES = {
     COUNTY: ("شهرک صنعتی خرمدشت", "ناحیه صنعتی ضیاءآباد", "ناحیه صنعتی سیردان"),
 }
 
-# Sessions of the provincial HQ (counted back from today: 1 is the last one held) at which one
-# of the resolutions on a subject has a part to play, so that today shows every turn.
-OBJECTED_TODAY = "objected_today"  # objected since the last session: on the coming agenda
-AWAITING = "awaiting"  # reported executed yesterday, waiting for the secretariat
-NATIONAL = "national"  # written up for the national HQ
-WITHDRAWN = "withdrawn"  # objected, and the next session withdrew it
-OVERRULED = "overruled"  # objected, and the next session upheld it
-RETURNED = "returned"  # the first report of execution was sent back
-ROLES = {
-    1: OBJECTED_TODAY,
-    2: OBJECTED_TODAY,
-    4: AWAITING,
-    7: NATIONAL,
-    9: WITHDRAWN,
-    12: OVERRULED,
-    15: RETURNED,
-}
-# The subject a session of the provincial HQ takes up first: the tax subject at the last one (the
-# tax officer's inbox has work today), the national one where its resolution is written up.
-PINNED = {1: "tax_assessments", 7: NATIONAL_SUBJECT.key}
-
 # How the agency answers a resolution.
 DILIGENT = "diligent"  # carries it out by the deadline
 LATE = "late"  # carries it out weeks late, once escalated
 NEVER = "never"  # never does: recorded as not executed after a review
 BEHAVIOURS = ((DILIGENT, 0.78), (LATE, 0.15), (NEVER, 0.07))
+
+# Sessions of the provincial HQ (counted back from today: 1 is the last one held) at which the
+# first resolutions on a subject have a part to play, so that today shows every turn whatever the
+# day. A stalled one's deadline passed that many working days ago: one at each of several
+# escalation steps (TASHIL_ESCALATION_STEPS: 1, 3, 5 and 10 days late).
+OBJECTED_TODAY = "objected_today"  # objected since the last session: on the coming agenda
+SILENT = "silent"  # the agency has not answered yet: still notified
+STALLED = "stalled"  # nothing done, past its deadline: overdue today
+AWAITING = "awaiting"  # reported executed yesterday, waiting for the secretariat
+NATIONAL = "national"  # written up for the national HQ
+WITHDRAWN = "withdrawn"  # objected, and the next session withdrew it
+OVERRULED = "overruled"  # objected, and the next session upheld it
+RETURNED = "returned"  # the first report of execution was sent back
+ROLES: dict[int, tuple[tuple[str, int], ...]] = {
+    1: ((OBJECTED_TODAY, 0), (SILENT, 0)),
+    2: ((OBJECTED_TODAY, 0),),
+    3: ((STALLED, 2),),
+    4: ((AWAITING, 0),),
+    5: ((STALLED, 4),),
+    6: ((STALLED, 12),),
+    7: ((NATIONAL, 0),),
+    9: ((WITHDRAWN, 0),),
+    12: ((OVERRULED, 0),),
+    15: ((RETURNED, 0),),
+    18: ((NEVER, 0),),
+}
+# The subject a session of the provincial HQ takes up first: the tax subject at the last one (the
+# tax officer's inbox has work today), the national one where its resolution is written up.
+PINNED = {1: "tax_assessments", 7: NATIONAL_SUBJECT.key}
+
 # Working days past its deadline after which a session reviewing a forgotten resolution records it
 # as not executed.
 GIVE_UP_AFTER = 15
@@ -817,6 +827,9 @@ NOT_EXECUTED_REASON = (
     "انجام نداد."
 )
 REPORTED_NOTES = "گزارش اجرای مصوبه ارائه شد."
+CASE_DELIVERABLE = "گزارش اقدام به دبیرخانه ستاد"
+# "the unit" in an agency's request, to be replaced by the company's name.
+UNIT = re.compile(r"واحد(?=[\s،.]|$)")
 OBJECTED_NOTES = {
     "overrule": "اعتراض {agency} بررسی شد؛ ستاد اعتراض را وارد ندانست و بر اجرای مصوبه تأکید کرد.",
     "withdraw": "اعتراض {agency} بررسی و وارد دانسته شد؛ مصوبه لغو و مصوبه جایگزین تصویب شد.",
@@ -1120,9 +1133,10 @@ class Replay:
         self.fates: dict[int, Fate] = {}  # resolution → its fate
         self.verdicts: dict[int, str] = {}  # objected resolution → "overrule" or "withdraw"
         self.give_up: set[int] = set()  # resolutions to record as not executed after the session
+        self.addressees: dict[int, list[str]] = {}  # issued resolution → its agencies' codes
         self.turn = dict.fromkeys(SUBJECTS, 0)
         self.estate_turn = dict.fromkeys(SUBJECTS, 0)
-        self.roles_given: set[tuple[str, int]] = set()
+        self.roles_left = {index: list(roles) for index, roles in ROLES.items()}
 
     # -- Scheduling
 
@@ -1157,8 +1171,14 @@ class Replay:
         return next(key for key, value in self.bodies.items() if value.pk == body.pk)
 
     def _agency_codes(self, resolution: Resolution) -> list[str]:
-        ids = resolution.addressees.order_by("pk").values_list("agency_id", flat=True)
-        return [self.codes[pk] for pk in ids]
+        """Its responsible agencies, which do not change once it is issued."""
+        codes = self.addressees.get(resolution.pk)
+        if codes is None:
+            ids = resolution.addressees.order_by("pk").values_list("agency_id", flat=True)
+            codes = [self.codes[pk] for pk in ids]
+            if resolution.state != RS.DRAFT:
+                self.addressees[resolution.pk] = codes
+        return codes
 
     def _officer(self, resolution: Resolution, *, late: bool = False) -> User:
         code = self._agency_codes(resolution)[0]
@@ -1237,7 +1257,6 @@ class Replay:
     def _finalise(self, session: Session) -> None:
         meeting = self._meeting(session)
         actor = self._secretary(session.body)
-        guests = []
         for booking in self._booked(session):
             case = booking.case
             if case is None:
@@ -1248,25 +1267,7 @@ class Replay:
                 raise RuntimeError(
                     f"demo case {case.pk} is not ready for session {meeting.number}: {error}"
                 ) from error
-            guests.append(f"مدیرعامل {case.company.legal_name}")
-        if guests:
-            self._update(meeting, guests="\n".join(guests))
         services.meeting_send_agenda(actor=actor, meeting=meeting)
-
-    def _update(self, meeting: Meeting, **fields: str) -> None:
-        meeting.refresh_from_db()
-        values = {"guests": meeting.guests, "notes": meeting.notes, **fields}
-        services.meeting_update(
-            actor=self._secretary(self._key_of(meeting)),
-            meeting=meeting,
-            starts_at=meeting.starts_at,
-            place=meeting.place,
-            chair=meeting.chair,
-            **values,
-        )
-
-    def _key_of(self, meeting: Meeting) -> str:
-        return next(key for key, body in self.bodies.items() if body.pk == meeting.body_id)
 
     def _open(self, session: Session) -> None:
         meeting = self._meeting(session)
@@ -1292,10 +1293,11 @@ class Replay:
             elif item.resolution is not None:
                 invited += self._agency_codes(item.resolution)
         concerned = set(invited)
-        others = [code for code in members if code not in concerned]
+        # The absent are among the members the agenda does not concern (the last ones, should
+        # it concern them all); a deputy comes for one of the others.
+        others = [code for code in members if code not in concerned] or members[-2:]
         absent = set(self.rng.sample(others, k=min(len(others), self.rng.randint(1, 2))))
-        left = [code for code in others if code not in absent]
-        deputy = self.rng.choice(left) if left else None
+        deputy = self.rng.choice([code for code in members if code not in absent])
         rows = []
         for code in [*members, *sorted(concerned - set(members))]:
             agency = self.agencies[code]
@@ -1325,9 +1327,16 @@ class Replay:
         )
 
     def _draft(
-        self, session: Session, text: str, decision: Decision, *, weeks: int
+        self,
+        session: Session,
+        text: str,
+        decision: Decision,
+        *,
+        weeks: int,
+        deadline: dt.date | None = None,
     ) -> ResolutionDraft:
-        deadline = self.calendar.add_working_days(session.day + dt.timedelta(weeks=weeks), 0)
+        if deadline is None:
+            deadline = self.calendar.add_working_days(session.day + dt.timedelta(weeks=weeks), 0)
         return ResolutionDraft(
             text=text,
             agencies=[self.agencies[code] for code in decision.agencies],
@@ -1336,12 +1345,19 @@ class Replay:
         )
 
     def _pass(
-        self, session: Session, item: AgendaItem, decision: Decision, *, kind: str, weeks: int
+        self,
+        session: Session,
+        item: AgendaItem,
+        decision: Decision,
+        *,
+        kind: str,
+        weeks: int,
+        deadline: dt.date | None = None,
     ) -> Resolution:
         resolution = services.resolution_draft(
             actor=self._secretary(session.body),
             item=item,
-            draft=self._draft(session, decision.text, decision, weeks=weeks),
+            draft=self._draft(session, decision.text, decision, weeks=weeks, deadline=deadline),
         )
         self.fates[resolution.pk] = Fate(kind, decision.done)
         return resolution
@@ -1365,14 +1381,25 @@ class Replay:
             self._record(session, item, NATIONAL_NOTES)
             return
         self._record(session, item, CASE_NOTES)
+        case = booking.case
+        if case is None:
+            raise RuntimeError("a demo case is discussed before it is filed")
+        requested = booking.topic.requested
         asks = list(booking.topic.asks)[:3]
         decisions = []
         if len(asks) >= 2 and self.rng.random() < 0.3:
             # One resolution for the first two agencies together.
             first, second = asks[0], asks[1]
-            decisions.append(self._case_decision(first, booking, also=second.agency))
+            decisions.append(
+                self._case_decision(
+                    first, case, first=True, requested=requested, also=second.agency
+                )
+            )
             asks = asks[2:]
-        decisions += [self._case_decision(ask, booking) for ask in asks]
+        for ask in asks:
+            decisions.append(
+                self._case_decision(ask, case, first=not decisions, requested=requested)
+            )
         for number, decision in enumerate(decisions):
             if route.result == RESOLVED:
                 kind = DILIGENT
@@ -1385,40 +1412,45 @@ class Replay:
             weeks = self.rng.randint(5, 8) if number == 0 else self.rng.randint(2, 8)
             self._pass(session, item, decision, kind=kind, weeks=weeks)
 
-    def _case_decision(self, ask: AskLike, booking: Booking, *, also: str = "") -> Decision:
+    def _case_decision(
+        self, ask: AskLike, case: Case, *, first: bool, requested: str, also: str = ""
+    ) -> Decision:
+        """The agency's part in the case as a resolution, naming the company: the register lists
+        resolutions without their case's title."""
         agency = self.agencies[ask.agency].name
         request = ask.request.strip().rstrip(".")
-        if also:
-            text = f"{agency} با همکاری {self.agencies[also].name} نسبت به {request} اقدام کند."
-        else:
-            text = f"{agency} نسبت به {request} اقدام کند."
+        company = case.company.legal_name
+        named = UNIT.sub(company, request, count=1)
+        if named == request:
+            named = f"{request} ({company})"
+        partner = f" با همکاری {self.agencies[also].name}" if also else ""
+        text = f"{agency}{partner} نسبت به {named} اقدام کند."
         agencies = (ask.agency, also) if also else (ask.agency,)
-        return Decision(text, agencies, booking.topic.requested, ask.answer)
+        deliverable = requested if first else CASE_DELIVERABLE
+        return Decision(text, agencies, deliverable, ask.answer)
 
     def _discuss_topic(self, session: Session, item: AgendaItem) -> None:
         topic = self.topics[item.pk]
-        key = (session.body, session.index)
-        role = ROLES.get(session.index) if session.body == PROVINCIAL else None
+        roles = self.roles_left.get(session.index, []) if session.body == PROVINCIAL else []
         pinned = session.body == PROVINCIAL and session.index in PINNED
-        if (
-            role is None
-            and not pinned
-            and self.rng.random() < 0.08
-            and item.meeting.items.count() > 1
-        ):
+        if not roles and not pinned and self.rng.random() < 0.08 and item.meeting.items.count() > 1:
             self._record(session, item, POSTPONED_NOTES, postponed=True)
             return
         self._record(session, item, topic.subject.notes)
         decisions = topic.decisions()
         count = self.rng.randint(1, len(decisions))
-        if role is not None or topic.subject is NATIONAL_SUBJECT:
+        if roles or topic.subject is NATIONAL_SUBJECT:
             count = len(decisions)
         for decision in decisions[:count]:
-            kind = self._behaviour()
-            if role is not None and key not in self.roles_given:
-                self.roles_given.add(key)
-                kind = role
-            self._pass(session, item, decision, kind=kind, weeks=self.rng.randint(2, 8))
+            kind, deadline = self._behaviour(), None
+            if roles:
+                kind, late = roles.pop(0)
+                if late:
+                    deadline = _working_days_back(self.calendar, self.today, late)
+                    if deadline <= session.day:
+                        deadline = None
+            weeks = self.rng.randint(2, 8)
+            self._pass(session, item, decision, kind=kind, weeks=weeks, deadline=deadline)
 
     def _review(self, session: Session, item: AgendaItem) -> None:
         """An earlier resolution back on the agenda: objected to, or overdue."""
@@ -1447,9 +1479,26 @@ class Replay:
             self._record(session, item, REPORTED_NOTES)
 
     def _close(self, session: Session) -> None:
+        """The minutes: the general notes and the guests (the managing directors of the companies
+        whose cases were discussed), then the close."""
         meeting = self._meeting(session)
-        self._update(meeting, notes=GENERAL_NOTES)
-        services.meeting_close(actor=self._secretary(session.body), meeting=meeting)
+        meeting.refresh_from_db()
+        actor = self._secretary(session.body)
+        companies = (
+            meeting.items.filter(kind=AgendaItemKind.CASE)
+            .order_by("position")
+            .values_list("case__company__legal_name", flat=True)
+        )
+        services.meeting_update(
+            actor=actor,
+            meeting=meeting,
+            starts_at=meeting.starts_at,
+            place=meeting.place,
+            chair=meeting.chair,
+            guests="\n".join(f"مدیرعامل {name}" for name in companies),
+            notes=GENERAL_NOTES,
+        )
+        services.meeting_close(actor=actor, meeting=meeting)
 
     def _after(self, session: Session) -> None:
         """The secretariat records what the session decided on earlier resolutions; the new
@@ -1519,7 +1568,7 @@ class Replay:
             return
         if since is not None:
             started = since
-        elif self.rng.random() < 0.7:
+        elif kind != SILENT and self.rng.random() < 0.7:
             room = max(1, min(10, (window - issued.date()).days - 1))
             started = self._office(issued.date() + dt.timedelta(days=self.rng.randint(1, room)))
             self._at(started, self._start, pk)
@@ -1529,7 +1578,7 @@ class Replay:
             day = self.calendar.add_working_days(window, 1)
             started = dt.datetime.combine(day, dt.time(0, 25), tzinfo=tz)
         report: dt.datetime | None = None
-        if kind in (DILIGENT, RETURNED):
+        if kind in (DILIGENT, RETURNED, SILENT):
             early = deadline - dt.timedelta(days=self.rng.randint(0, 20))
             report = self._office(max(early, started.date() + dt.timedelta(days=2)), after=started)
         elif kind in (LATE, NATIONAL):

@@ -128,6 +128,15 @@ def meeting_for_page(user: Any, pk: int) -> Meeting:
     )
 
 
+def agenda_version(meeting: Meeting) -> int:
+    """Rises with every change of the meeting (each writes a MeetingEvent). The page stamps it
+    on what it shows, so an answer overtaken by a newer one is not swapped in over it."""
+    from tashil.meetings.models import MeetingEvent
+
+    latest = MeetingEvent.objects.filter(meeting=meeting).order_by("-pk").values_list("pk")[:1]
+    return next(iter(latest), (0,))[0]
+
+
 def next_open_meeting(*, body: Body) -> Meeting | None:
     """The body's next planned session, where work that comes back rolls to. A session whose
     time has passed has been held (its minutes are being written): too late to add to."""

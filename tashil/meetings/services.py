@@ -305,6 +305,7 @@ def meeting_create(
     _meeting_event(meeting=meeting, actor=actor, kind="created", data={"number": meeting.number})
     from tashil.meetings.selectors import rolling_resolutions
 
+    # Overdue as of the session's day: what will be late when the HQ sits comes back to it.
     day = timezone.localtime(starts_at).date()
     for resolution, reason in rolling_resolutions(body=body, today=day):
         _add_item(

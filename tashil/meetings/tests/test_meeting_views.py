@@ -289,7 +289,6 @@ def test_adding_a_proposed_case_returns_the_agenda_with_the_case_on_it(
 
     assert response.status_code == 200
     assert templates(response)[0] == "meetings/_agenda.html"
-    assert response["HX-Trigger"] == "agenda-changed"
     assert response.context["proposed_cases"] == []
     item = meeting.items.get()
     assert (item.case, item.position, item.reason) == (case, 1, "ready")

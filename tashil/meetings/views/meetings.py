@@ -256,6 +256,7 @@ def _agenda_context(
         "items": list(meeting.items.all()),
         "manage": manage,
         "agenda_error": error,
+        "agenda_version": selectors.agenda_version(meeting),
     }
     if manage:
         cases = list(selectors.proposed_cases(meeting=meeting)[: PROPOSALS + 1])
@@ -310,18 +311,17 @@ def _agenda_response(
     error: str = "",
     topic_form: forms.TopicForm | None = None,
 ) -> HttpResponse:
-    """htmx: the agenda partial (and an `agenda-changed` event, so the session part of the page
-    reloads its items). A plain post: back to the page, with the refusal as a message."""
+    """htmx: the agenda partial. A plain post: back to the page, with the refusal as a message."""
     if not is_htmx(request):
         if error:
             messages.error(request, error)
         return redirect(_meeting_url(meeting_pk, "agenda"))
     meeting = selectors.meeting_for_page(request.user, meeting_pk)
     context = _agenda_context(request, meeting, error=error, topic_form=topic_form)
-    response = render(request, "meetings/_agenda.html", context, status=REFUSED if error else 200)
-    if not error:
-        response["HX-Trigger"] = "agenda-changed"
-    return response
+    # The session part of the page reloads its items when this lands in the agenda's slot
+    # (static/js/meetings.js), not on an HX-Trigger: htmx fires that on the element that sent
+    # the request, which quick clicks may already have replaced.
+    return render(request, "meetings/_agenda.html", context, status=REFUSED if error else 200)
 
 
 @login_required

@@ -12,6 +12,29 @@
     }
   });
 
+  // Answers to quick clicks may arrive out of order: each carries the version of the agenda it
+  // shows (selectors.agenda_version), and one older than what the page shows is not swapped in.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || !event.detail.shouldSwap) return;
+    var shown = target.querySelector("[data-agenda-version]");
+    var match = /data-agenda-version="(\d+)"/.exec(event.detail.serverResponse || "");
+    if (shown && match && Number(match[1]) < Number(shown.getAttribute("data-agenda-version"))) {
+      event.detail.shouldSwap = false;
+    }
+  });
+
+  // The agenda's answers also carry HX-Trigger: agenda-changed, but htmx fires it on the element
+  // that sent the request, and after quick clicks that element may already have been replaced
+  // (detached, so the event never reaches the body). Announce it from the agenda's slot, which
+  // stays in place.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    if (target && target.id === "agenda-slot" && event.detail.xhr && event.detail.xhr.status === 200) {
+      htmx.trigger(document.body, "agenda-changed");
+    }
+  });
+
   // "Cancel" on a form loaded into an item's slot: empty the slot instead of leaving the page.
   document.addEventListener("click", function (event) {
     var link = event.target.closest("[data-clear]");
