@@ -8,7 +8,6 @@ digits, or in English. What a person wrote (a reason, a request, an answer) is k
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,7 +18,7 @@ from tashil.cases.models import CaseEvent, Channel
 from tashil.cases.services import ESCALATION_WHO, EventKind
 from tashil.cases.tracking import format_tracking
 from tashil.cases.workflow import CaseStatus
-from tashil.core.jalali import format_jalali, is_persian_ui
+from tashil.core.jalali import format_stored_date, is_persian_ui
 from tashil.core.templatetags.persian import digits
 
 # What the free text of an event is, by kind (transitions: a reason, or the company's answer).
@@ -49,13 +48,6 @@ def _status(value: str) -> str:
         return str(CaseStatus(value).label)
     except ValueError:
         return value
-
-
-def _date(value: Any) -> str:
-    try:
-        return format_jalali(dt.date.fromisoformat(str(value)))
-    except ValueError:
-        return str(value)
 
 
 def _agency(event: CaseEvent) -> str:
@@ -133,7 +125,7 @@ def _transition(event: CaseEvent) -> str:
 
 def _agenda(event: CaseEvent) -> str:
     data = event.data
-    values = {"number": digits(data.get("number")), "date": _date(data.get("on"))}
+    values = {"number": digits(data.get("number")), "date": format_stored_date(data.get("on"))}
     action = data.get("action")
     if action == "removed":
         return _("Taken off the agenda of session %(number)s.") % values
@@ -200,7 +192,7 @@ def sentence(event: CaseEvent) -> str:
     if kind == EventKind.REFERRED:
         return _("Referred to %(agency)s: answer due %(date)s (%(days)s working days).") % {
             "agency": _agency(event),
-            "date": _date(data.get("due_on")),
+            "date": format_stored_date(data.get("due_on")),
             "days": digits(data.get("days")),
         }
     if kind == EventKind.ANSWERED:
@@ -213,8 +205,8 @@ def sentence(event: CaseEvent) -> str:
         ) % {
             "agency": _agency(event),
             "days": digits(data.get("days")),
-            "old": _date(data.get("from")),
-            "new": _date(data.get("to")),
+            "old": format_stored_date(data.get("from")),
+            "new": format_stored_date(data.get("to")),
         }
     if kind == EventKind.ESCALATED:
         who = ESCALATION_WHO.get(str(data.get("to")), str(data.get("to")))
@@ -223,7 +215,7 @@ def sentence(event: CaseEvent) -> str:
             "escalated to the %(who)s (step %(level)s)."
         ) % {
             "agency": _agency(event),
-            "date": _date(data.get("due_on")),
+            "date": format_stored_date(data.get("due_on")),
             "late": digits(data.get("late_by")),
             "who": _(who),
             "level": digits(data.get("level")),
@@ -254,10 +246,11 @@ def sentence(event: CaseEvent) -> str:
 
 
 def present(events: Iterable[CaseEvent]) -> list[CaseEvent]:
-    """The events with `sentence`, `note_label` and `tone` set for the template."""
+    """The events with `sentence`, `note`, `note_label` and `tone` set for the template."""
     presented = []
     for event in events:
         event.sentence = sentence(event)  # type: ignore[attr-defined]
+        event.note = event.reason  # type: ignore[attr-defined]
         event.note_label = str(NOTE_LABELS.get(event.kind, gettext_lazy("Note")))  # type: ignore[attr-defined]
         if event.kind == EventKind.TRANSITION and event.data.get("action") == "provide_info":
             event.note_label = _("Information sent")  # type: ignore[attr-defined]

@@ -95,6 +95,15 @@ def format_jalali(
     return _digits(text, language)
 
 
+def format_stored_date(value: object) -> str:
+    """An ISO date kept in an event's data, shown in Jalali; anything else as it is (events
+    outlive the code that wrote them)."""
+    try:
+        return format_jalali(dt.date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)
+
+
 def jalali_input_value(value: dt.date | None) -> str:
     """The value a date input shows: ASCII digits, so the date picker can read it back."""
     if value is None:

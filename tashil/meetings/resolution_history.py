@@ -8,7 +8,6 @@ the meeting's notes) is kept apart in `event.note`, under a label saying what it
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tashil.agencies.escalation import ESCALATION_WHO
-from tashil.core.jalali import format_jalali, is_persian_ui
+from tashil.core.jalali import format_stored_date, is_persian_ui
 from tashil.core.templatetags.persian import digits
 from tashil.meetings.models import ResolutionEvent
 from tashil.meetings.workflow import ResolutionState
@@ -76,13 +75,6 @@ def _state(value: str) -> str:
         return value
 
 
-def _date(value: Any) -> str:
-    try:
-        return format_jalali(dt.date.fromisoformat(str(value)))
-    except ValueError:
-        return str(value)
-
-
 def _list(names: Iterable[Any]) -> str:
     return ("، " if is_persian_ui() else ", ").join(str(name) for name in names)
 
@@ -94,7 +86,10 @@ def _transition(event: ResolutionEvent) -> str:
         return _(
             "Issued to the responsible agencies: they may object until %(until)s; "
             "the deadline is %(deadline)s."
-        ) % {"until": _date(data.get("objection_until")), "deadline": _date(data.get("deadline"))}
+        ) % {
+            "until": format_stored_date(data.get("objection_until")),
+            "deadline": format_stored_date(data.get("deadline")),
+        }
     if action == "object":
         return _("The agency objected; the resolution goes back to the next meeting.")
     if action == "start":
@@ -161,7 +156,7 @@ def sentence(event: ResolutionEvent, agencies: dict[str, str] | None = None) -> 
         return _("Reviewed at session %(number)s.") % {"number": digits(data.get("number"))}
     if kind == "reminded":
         return _("The agencies were reminded that the deadline, %(date)s, is near.") % {
-            "date": _date(data.get("deadline"))
+            "date": format_stored_date(data.get("deadline"))
         }
     if kind == "escalated":
         who = ESCALATION_WHO.get(str(data.get("to")), str(data.get("to")))
@@ -169,7 +164,7 @@ def sentence(event: ResolutionEvent, agencies: dict[str, str] | None = None) -> 
             "The resolution, due %(date)s, is %(late)s working days late: "
             "escalated to the %(who)s (step %(level)s)."
         ) % {
-            "date": _date(data.get("deadline")),
+            "date": format_stored_date(data.get("deadline")),
             "late": digits(data.get("late_by")),
             "who": _(who),
             "level": digits(data.get("level")),

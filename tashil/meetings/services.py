@@ -960,6 +960,30 @@ def _report(
     return report
 
 
+def _move_and_tell_agencies(
+    *,
+    actor: User,
+    resolution: Resolution,
+    to: str,
+    action: str,
+    reason: str,
+    kind: str,
+    subject: str,
+    sms: bool = False,
+) -> Resolution:
+    """A secretariat's move the responsible agencies are told of, with its reason."""
+    result = _transition(actor=actor, resolution=resolution, to=to, action=action, reason=reason)
+    _notify_resolution(
+        resolution=result,
+        users=_agency_people(_addressee_ids(result)),
+        kind=kind,
+        subject=subject,
+        body=reason,
+        sms=sms,
+    )
+    return result
+
+
 @transaction.atomic
 def resolution_report(
     *, actor: User, resolution: Resolution, text: str, files: Sequence[Any] = ()
@@ -1081,16 +1105,12 @@ def resolution_accept_execution(
     """The secretariat accepts the execution. When every resolution of the case is now
     executed (or withdrawn), the case moves to `resolved` and the company is asked to
     confirm."""
-    result = _transition(
+    result = _move_and_tell_agencies(
         actor=actor,
         resolution=resolution,
         to=R.EXECUTED,
         action="accept_execution",
         reason=reason,
-    )
-    _notify_resolution(
-        resolution=result,
-        users=_agency_people(_addressee_ids(result)),
         kind="resolution_executed",
         subject=gettext_noop("The secretariat accepted the execution of a resolution"),
     )
@@ -1122,17 +1142,15 @@ def _conclude_case_if_done(*, actor: User, case_id: int) -> None:
 @transaction.atomic
 def resolution_return_report(*, actor: User, resolution: Resolution, reason: str) -> Resolution:
     """The secretariat does not accept the reported execution; the agency carries on."""
-    result = _transition(
-        actor=actor, resolution=resolution, to=R.IN_PROGRESS, action="return_report", reason=reason
-    )
-    _notify_resolution(
-        resolution=result,
-        users=_agency_people(_addressee_ids(result)),
+    return _move_and_tell_agencies(
+        actor=actor,
+        resolution=resolution,
+        to=R.IN_PROGRESS,
+        action="return_report",
+        reason=reason,
         kind="resolution_returned",
         subject=gettext_noop("The secretariat did not accept the reported execution"),
-        body=reason,
     )
-    return result
 
 
 @transaction.atomic
@@ -1160,32 +1178,29 @@ def resolution_mark_not_executed(*, actor: User, resolution: Resolution, reason:
 @transaction.atomic
 def resolution_overrule(*, actor: User, resolution: Resolution, reason: str) -> Resolution:
     """The meeting upholds the resolution over the objection: it binds from now."""
-    result = _transition(
-        actor=actor, resolution=resolution, to=R.IN_PROGRESS, action="overrule", reason=reason
-    )
-    _notify_resolution(
-        resolution=result,
-        users=_agency_people(_addressee_ids(result)),
+    return _move_and_tell_agencies(
+        actor=actor,
+        resolution=resolution,
+        to=R.IN_PROGRESS,
+        action="overrule",
+        reason=reason,
         kind="resolution_overruled",
         subject=gettext_noop("The HQ upheld a resolution over your objection"),
-        body=reason,
         sms=True,
     )
-    return result
 
 
 @transaction.atomic
 def resolution_withdraw(*, actor: User, resolution: Resolution, reason: str) -> Resolution:
     """The meeting accepts the objection and withdraws the resolution."""
-    result = _transition(
-        actor=actor, resolution=resolution, to=R.CANCELLED, action="withdraw", reason=reason
-    )
-    _notify_resolution(
-        resolution=result,
-        users=_agency_people(_addressee_ids(result)),
+    result = _move_and_tell_agencies(
+        actor=actor,
+        resolution=resolution,
+        to=R.CANCELLED,
+        action="withdraw",
+        reason=reason,
         kind="resolution_withdrawn",
         subject=gettext_noop("A resolution was withdrawn"),
-        body=reason,
     )
     if result.case_id is not None:
         _conclude_case_if_done(actor=actor, case_id=result.case_id)

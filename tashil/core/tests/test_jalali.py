@@ -15,6 +15,7 @@ from tashil.core.jalali import (
     JalaliDateError,
     format_jalali,
     format_number,
+    format_stored_date,
     jalali_input_value,
     parse_jalali_date,
 )
@@ -180,3 +181,10 @@ def test_jalali_input_value_uses_ascii_digits_even_in_persian() -> None:
 
 def test_jalali_input_value_round_trips_through_the_parser() -> None:
     assert parse_jalali_date(jalali_input_value(dt.date(2025, 3, 20))) == dt.date(2025, 3, 20)
+
+
+def test_a_stored_iso_date_is_shown_in_jalali_and_anything_else_as_it_is() -> None:
+    with override("fa"):
+        assert format_stored_date("2025-12-15") == "۱۴۰۴/۰۹/۲۴"
+        assert format_stored_date(None) == "None"
+        assert format_stored_date("not a date") == "not a date"
