@@ -129,6 +129,8 @@ def _agenda(event: CaseEvent) -> str:
     action = data.get("action")
     if action == "removed":
         return _("Taken off the agenda of session %(number)s.") % values
+    if action == "cancelled":
+        return _("Session %(number)s was called off; the case waits for the next one.") % values
     if action == "postponed":
         return _("Session %(number)s postponed the case to a later session.") % values
     if data.get("resolution"):

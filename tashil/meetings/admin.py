@@ -35,10 +35,12 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class MeetingAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "starts_at", "status"]
     list_filter = ["status", "body"]
+    list_select_related = ["body"]
 
 
 @admin.register(Resolution)
 class ResolutionAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "meeting", "deadline", "state"]
+    list_select_related = ["meeting__body"]
     list_filter = ["state"]
     search_fields = ["text"]

@@ -105,6 +105,11 @@ def _transition(event: ResolutionEvent) -> str:
     if action == "mark_not_executed":
         return _("Recorded as not executed.")
     if action == "overrule":
+        if data.get("deadline") and data.get("deadline") != data.get("was"):
+            return _(
+                "The meeting upheld the resolution over the objection; it binds from now, "
+                "with the deadline moved to %(date)s for the time the objection took."
+            ) % {"date": format_stored_date(data["deadline"])}
         return _("The meeting upheld the resolution over the objection; it binds from now.")
     if action == "withdraw":
         return _("The meeting accepted the objection and withdrew the resolution.")

@@ -11,7 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from tashil.accounts.access import scopes_of, visible_q
+from tashil.accounts.access import has_role, scopes_of, visible_q
 from tashil.accounts.roles import Role
 from tashil.agencies.models import Agency
 from tashil.cases.models import Case
@@ -137,16 +137,15 @@ def agenda_version(meeting: Meeting) -> int:
     return next(iter(latest), (0,))[0]
 
 
-def next_open_meeting(*, body: Body) -> Meeting | None:
+def next_open_meeting(*, body: Body, exclude: Meeting | None = None) -> Meeting | None:
     """The body's next planned session, where work that comes back rolls to. A session whose
     time has passed has been held (its minutes are being written): too late to add to."""
-    return (
-        Meeting.objects.filter(
-            body=body, status=MeetingStatus.PLANNED, starts_at__gte=timezone.now()
-        )
-        .order_by("starts_at", "pk")
-        .first()
+    sessions = Meeting.objects.filter(
+        body=body, status=MeetingStatus.PLANNED, starts_at__gte=timezone.now()
     )
+    if exclude is not None:
+        sessions = sessions.exclude(pk=exclude.pk)
+    return sessions.order_by("starts_at", "pk").first()
 
 
 def can_manage(user: Any, meeting: Meeting) -> bool:
@@ -405,7 +404,7 @@ def agency_figures(user: Any, *, today: dt.date | None = None) -> list[AgencyFig
     # resolutions are counted.
     prefix = "resolutions__"
     agencies = Agency.objects.all()
-    if not any(scope.province_id or scope.county_id for scope in scopes_of(user)):
+    if not has_role(user, Role.SECRETARIAT, Role.COUNTY_SECRETARIAT, Role.EXECUTIVE):
         # Agency staff see their own agency's row, not partial rows of agencies they share a
         # resolution with.
         agencies = agencies.filter(

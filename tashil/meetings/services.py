@@ -187,11 +187,15 @@ def _notify_resolution(
 
 def _agency_people(agency_ids: Sequence[int]) -> list[User]:
     """Officers and heads of the agencies: both answer for a resolution."""
-    found: dict[int, User] = {}
-    for agency_id in agency_ids:
-        for role in (Role.AGENCY_OFFICER, Role.AGENCY_HEAD):
-            found.update((user.pk, user) for user in agency_staff(agency_id, role=role))
-    return sorted(found.values(), key=lambda user: user.pk)
+    return list(
+        User.objects.filter(
+            role_assignments__role__in=[Role.AGENCY_OFFICER, Role.AGENCY_HEAD],
+            role_assignments__agency_id__in=list(agency_ids),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )
 
 
 def _secretariat(resolution: Resolution) -> list[User]:
@@ -320,7 +324,12 @@ def meeting_create(
 
 
 def _locked_open(meeting: Meeting) -> Meeting:
-    locked = Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
+    # `of=("self",)`: on PostgreSQL a joined row would be locked too (the body, shared by all
+    # its sessions), and two writers taking the same rows in different orders deadlock. Locks
+    # are taken meeting first, then resolution or case.
+    locked = (
+        Meeting.objects.select_for_update(of=("self",)).select_related("body").get(pk=meeting.pk)
+    )
     if locked.status == MeetingStatus.CANCELLED:
         raise MeetingError(_("This session was cancelled."), code="closed")
     if locked.status != MeetingStatus.PLANNED:
@@ -345,6 +354,12 @@ def meeting_update(
     _check_manages(actor, locked.body)
     if timezone.is_naive(starts_at):
         raise MeetingError(_("Give the session's date and time."), code="naive")
+    day = timezone.localtime(starts_at).date()
+    if locked.resolutions.filter(deadline__lte=day).exists():
+        raise MeetingError(
+            _("A draft resolution's deadline would fall before the session: change it first."),
+            code="deadline",
+        )
     locked.starts_at = starts_at
     locked.place = place.strip()
     locked.chair = chair.strip()
@@ -516,6 +531,7 @@ def agenda_remove(*, actor: User, item: AgendaItem) -> None:
     """Take an item off the agenda. A case stays ready (`on_agenda`) for a later session."""
     locked = _locked_open(item.meeting)
     _check_manages(actor, locked.body)
+    item = AgendaItem.objects.select_related("resolution").get(pk=item.pk)
     if item.resolutions.exists():
         raise MeetingError(_("Delete the item's draft resolutions first."), code="has_resolutions")
     case_id = (
@@ -574,6 +590,7 @@ def item_record(
     """The discussion notes of an item, and whether it was postponed to a later session."""
     locked = _locked_open(item.meeting)
     _check_manages(actor, locked.body)
+    item = AgendaItem.objects.get(pk=item.pk)  # as it is now, under the meeting's lock
     if postponed and item.resolutions.exists():
         raise MeetingError(
             _("An item with resolutions was not postponed: delete them first."),
@@ -582,6 +599,12 @@ def item_record(
     item.notes = notes.strip()
     item.postponed = postponed
     item.save(update_fields=["notes", "postponed"])
+    _meeting_event(
+        meeting=locked,
+        actor=actor,
+        kind="item_recorded",
+        data={"item": item.pk, "postponed": postponed},
+    )
     return item
 
 
@@ -662,6 +685,7 @@ def resolution_draft(*, actor: User, item: AgendaItem, draft: ResolutionDraft) -
     """Write a resolution on an agenda item. It binds nobody until the meeting closes."""
     locked = _locked_open(item.meeting)
     _check_manages(actor, locked.body)
+    item = AgendaItem.objects.select_related("resolution").get(pk=item.pk)
     if item.postponed:
         raise MeetingError(_("The item was postponed."), code="postponed")
     _check_draft(locked, draft)
@@ -692,6 +716,7 @@ def resolution_draft(*, actor: User, item: AgendaItem, draft: ResolutionDraft) -
         to_state=R.DRAFT,
         data={"agencies": [a.name for a in draft.agencies]},
     )
+    _meeting_event(meeting=locked, actor=actor, kind="drafted", data={"resolution": resolution.pk})
     return resolution
 
 
@@ -720,6 +745,9 @@ def resolution_edit(*, actor: User, resolution: Resolution, draft: ResolutionDra
         kind="edited",
         data={"agencies": [a.name for a in draft.agencies]},
     )
+    _meeting_event(
+        meeting=resolution.meeting, actor=actor, kind="draft_edited", data={"resolution": locked.pk}
+    )
     return locked
 
 
@@ -727,6 +755,9 @@ def resolution_edit(*, actor: User, resolution: Resolution, draft: ResolutionDra
 def resolution_delete_draft(*, actor: User, resolution: Resolution) -> None:
     locked = _locked_draft(actor, resolution)
     meeting = resolution.meeting
+    _meeting_event(
+        meeting=meeting, actor=actor, kind="draft_deleted", data={"number": locked.number}
+    )
     locked.delete()
     # Keep the minutes' numbering without gaps.
     for number, pk in enumerate(
@@ -761,6 +792,15 @@ def meeting_close(*, actor: User, meeting: Meeting) -> Meeting:
     drafts = list(locked.resolutions.filter(state=R.DRAFT).order_by("number"))
     if any(not r.addressees.exists() for r in drafts):
         raise MeetingError(_("Every resolution needs a responsible agency."), code="no_agency")
+    # Minutes closed late must not issue resolutions already overdue (and escalated at once).
+    today = timezone.localdate()
+    late = [r for r in drafts if r.deadline <= today]
+    if late:
+        raise MeetingError(
+            _("The deadline of resolution %(code)s has passed: give it a new one first.")
+            % {"code": to_persian_digits(late[0].code)},
+            code="deadline",
+        )
     now = timezone.now()
     updated = Meeting.objects.filter(pk=locked.pk, status=MeetingStatus.PLANNED).update(
         status=MeetingStatus.CLOSED, closed_at=now
@@ -780,7 +820,8 @@ def meeting_close(*, actor: User, meeting: Meeting) -> Meeting:
                 resolution=item.resolution,
                 actor=actor,
                 kind="reviewed",
-                data={"meeting": locked.pk, "number": locked.number, "notes": item.notes},
+                # Not the notes: the meeting's discussion is for those who see the meeting.
+                data={"meeting": locked.pk, "number": locked.number},
             )
     return locked
 
@@ -849,6 +890,17 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str) -> Meeting:
     Meeting.objects.filter(pk=locked.pk).update(status=MeetingStatus.CANCELLED)
     locked.status = MeetingStatus.CANCELLED
     _meeting_event(meeting=locked, actor=actor, kind="cancelled", data={"reason": reason.strip()})
+    # What came back by itself goes on to the next planned session; cases are proposed there.
+    upcoming = _lock_next_open(locked.body, after=locked)
+    for item in locked.items.select_related("resolution").order_by("position"):
+        _case_event(
+            case_id=item.case_id or (item.resolution.case_id if item.resolution else None),
+            actor=actor,
+            kind=CaseEventKind.AGENDA,
+            data={"action": "cancelled", "meeting": locked.pk, "number": locked.number},
+        )
+        if item.resolution is not None and item.resolution.state in FOLLOW_UP:
+            _roll_to(upcoming, item.resolution, reason=item.reason or "review")
     return locked
 
 
@@ -903,7 +955,9 @@ def _transition(
 ) -> Resolution:
     """Lock, check the table and the actor, move with a compare-and-set, record."""
     locked = (
-        Resolution.objects.select_for_update().select_related("meeting__body").get(pk=resolution.pk)
+        Resolution.objects.select_for_update(of=("self",))
+        .select_related("meeting__body")
+        .get(pk=resolution.pk)
     )
     found: Move | None = move(locked.state, to)
     if found is None or found.action != action:
@@ -970,9 +1024,20 @@ def _move_and_tell_agencies(
     kind: str,
     subject: str,
     sms: bool = False,
+    data: Mapping[str, Any] | None = None,
+    **fields: Any,
 ) -> Resolution:
-    """A secretariat's move the responsible agencies are told of, with its reason."""
-    result = _transition(actor=actor, resolution=resolution, to=to, action=action, reason=reason)
+    """A secretariat's move the responsible agencies are told of, with its reason. `fields`
+    are further columns set in the same write."""
+    result = _transition(
+        actor=actor,
+        resolution=resolution,
+        to=to,
+        action=action,
+        reason=reason,
+        data=data,
+        **fields,
+    )
     _notify_resolution(
         resolution=result,
         users=_agency_people(_addressee_ids(result)),
@@ -1028,22 +1093,13 @@ def resolution_object(
             % {"date": _jalali(resolution.objection_until)},
             code="window_passed",
         )
+    # The next session first, then the resolution: the order every writer locks them in.
+    upcoming = _lock_next_open(resolution.meeting.body)
     result = _transition(
         actor=actor, resolution=resolution, to=R.OBJECTED, action="object", reason=reason
     )
     _report(actor=actor, resolution=result, kind=ReportKind.OBJECTION, text=reason)
-    from tashil.meetings.selectors import next_open_meeting
-
-    upcoming = next_open_meeting(body=result.meeting.body)
-    if upcoming is not None and _open_agenda_of(resolution=result) is None:
-        _add_item(
-            actor=None,
-            meeting=upcoming,
-            kind=AgendaItemKind.RESOLUTION,
-            resolution=result,
-            title=_resolution_title(result),
-            reason="objected",
-        )
+    _roll_to(upcoming, result, reason="objected")
     _notify_resolution(
         resolution=result,
         users=_secretariat(result),
@@ -1052,6 +1108,32 @@ def resolution_object(
         body=reason,
     )
     return result
+
+
+def _lock_next_open(body: Body, *, after: Meeting | None = None) -> Meeting | None:
+    """The body's next planned session, locked (a session being closed at this moment is
+    waited for, and then found closed)."""
+    from tashil.meetings.selectors import next_open_meeting
+
+    upcoming = next_open_meeting(body=body, exclude=after)
+    if upcoming is None:
+        return None
+    locked = Meeting.objects.select_for_update(of=("self",)).select_related("body")
+    return locked.filter(pk=upcoming.pk, status=MeetingStatus.PLANNED).first()
+
+
+def _roll_to(meeting: Meeting | None, resolution: Resolution, *, reason: str) -> None:
+    """Put a resolution that comes back by itself on `meeting` (locked by the caller), unless
+    it is already on an open agenda."""
+    if meeting is not None and _open_agenda_of(resolution=resolution) is None:
+        _add_item(
+            actor=None,
+            meeting=meeting,
+            kind=AgendaItemKind.RESOLUTION,
+            resolution=resolution,
+            title=_resolution_title(resolution),
+            reason=reason,
+        )
 
 
 def _jalali(day: dt.date) -> str:
@@ -1120,17 +1202,18 @@ def resolution_accept_execution(
 
 
 def _conclude_case_if_done(*, actor: User, case_id: int) -> None:
-    states = set(
-        Resolution.objects.filter(case_id=case_id)
-        .exclude(state=R.DRAFT)
-        .values_list("state", flat=True)
-    )
+    """Resolve a case whose resolutions are all done, at least one executed. The case row is
+    locked before the states are read: two last resolutions accepted at the same moment must
+    not each see the other still pending and both leave the case open."""
+    case = Case.objects.select_for_update().get(pk=case_id)
+    if case.status != CaseStatus.RESOLUTIONS_ISSUED:
+        return  # the case moved on some other way (concluded by hand, reopened…)
+    states = set(Resolution.objects.filter(case_id=case_id).values_list("state", flat=True))
+    # A draft on a session still being held will bind too: wait for it.
     if not states or not states <= {R.EXECUTED, R.CANCELLED} or R.EXECUTED not in states:
         return
-    case = Case.objects.get(pk=case_id)
-    found = case_table_move(case.status, CaseStatus.RESOLVED)
-    if found is None:
-        return  # the case moved on some other way (concluded by hand, reopened…)
+    if case_table_move(case.status, CaseStatus.RESOLVED) is None:
+        return
     case_conclude(
         actor=actor,
         case=case,
@@ -1177,7 +1260,12 @@ def resolution_mark_not_executed(*, actor: User, resolution: Resolution, reason:
 
 @transaction.atomic
 def resolution_overrule(*, actor: User, resolution: Resolution, reason: str) -> Resolution:
-    """The meeting upholds the resolution over the objection: it binds from now."""
+    """The meeting upholds the resolution over the objection: it binds from now. The days
+    the objection took are added to the deadline (the agency was not expected to act while
+    the HQ considered it), and reminders and escalation start again."""
+    objected_on = timezone.localdate(resolution.state_changed_at)
+    waited = max(0, (timezone.localdate() - objected_on).days)
+    deadline = resolution.deadline + dt.timedelta(days=waited)
     return _move_and_tell_agencies(
         actor=actor,
         resolution=resolution,
@@ -1187,6 +1275,10 @@ def resolution_overrule(*, actor: User, resolution: Resolution, reason: str) -> 
         kind="resolution_overruled",
         subject=gettext_noop("The HQ upheld a resolution over your objection"),
         sms=True,
+        data={"deadline": deadline.isoformat(), "was": resolution.deadline.isoformat()},
+        deadline=deadline,
+        escalation_level=0,
+        reminded_on=None,
     )
 
 
@@ -1256,7 +1348,9 @@ def resolution_escalate_national(*, actor: User, resolution: Resolution, letter:
     """Mark a resolution for the national HQ, with the letter the secretariat sends. The
     resolution keeps its state: the province still follows it up."""
     locked = (
-        Resolution.objects.select_for_update().select_related("meeting__body").get(pk=resolution.pk)
+        Resolution.objects.select_for_update(of=("self",))
+        .select_related("meeting__body")
+        .get(pk=resolution.pk)
     )
     if Actor.SECRETARIAT not in resolution_actor_kinds(actor, locked):
         raise MeetingError(_("Only the secretariat writes to the national HQ."), code="not_allowed")

@@ -12,7 +12,9 @@ Refinements of the domain sketch, kept here so they live in one place:
 - The agency may object only until `Resolution.objection_until` (the notification day plus
   `TASHIL_OBJECTION_DAYS`, calendar or working days by `TASHIL_OBJECTION_WORKING_DAYS`); the
   hourly job moves an unobjected resolution to `in_progress` the day after. The agency may also
-  accept it at once, or report it executed within the window.
+  accept it at once, or report it executed within the window; one agency's acceptance does not
+  close the window for the others (they may still object from `in_progress` or `reported`).
+- Upholding an objection adds the days the objection took to the deadline.
 - An objected resolution goes on the next agenda of its body by itself; the meeting then
   overrules the objection (`in_progress`) or withdraws the resolution (`cancelled`), usually
   passing a new one.
@@ -130,11 +132,15 @@ RESOLUTION_TRANSITIONS: dict[str, dict[str, Move]] = {
         R.CANCELLED: _move("withdraw", SEC, reason=True),
     },
     R.IN_PROGRESS: {
+        # Another of the responsible agencies may still object within the window, though one
+        # of them accepted: the window is each agency's.
+        R.OBJECTED: _move("object", AG, reason=True),
         R.REPORTED: _move("report_execution", AG, reason=True),
         R.EXECUTED: _move("accept_execution", SEC),
         R.NOT_EXECUTED: _move("mark_not_executed", SEC, reason=True),
     },
     R.REPORTED: {
+        R.OBJECTED: _move("object", AG, reason=True),
         R.EXECUTED: _move("accept_execution", SEC),
         R.IN_PROGRESS: _move("return_report", SEC, reason=True),
         R.NOT_EXECUTED: _move("mark_not_executed", SEC, reason=True),

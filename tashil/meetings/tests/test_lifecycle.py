@@ -273,7 +273,7 @@ def test_the_agency_and_the_job_are_refused_a_move_the_table_lacks_too(
     before = snapshot()
 
     with pytest.raises(MeetingError) as error:
-        resolution_move(actor=persona(name), resolution=resolution, to=R.OBJECTED, reason=REASON)
+        resolution_move(actor=persona(name), resolution=resolution, to=R.NOTIFIED, reason=REASON)
 
     assert error.value.code == "invalid_transition"
     assert snapshot() == before
@@ -315,10 +315,10 @@ def test_a_move_from_a_stale_copy_of_the_resolution_is_refused(
     resolution_move(actor=officer, resolution=resolution, to=R.IN_PROGRESS)
     before = snapshot()
 
-    # The stale copy still says "notified", from which an objection is allowed; the service
-    # reads the locked row, which has been accepted since.
+    # The stale copy still says "notified", from which accepting is allowed; the service reads
+    # the locked row, which has been accepted since.
     with pytest.raises(MeetingError) as error:
-        resolution_move(actor=officer, resolution=stale, to=R.OBJECTED, reason=REASON)
+        resolution_move(actor=officer, resolution=stale, to=R.IN_PROGRESS, reason=REASON)
 
     assert error.value.code in {"invalid_transition", "conflict"}
     assert snapshot() == before
@@ -433,10 +433,11 @@ def test_an_objection_and_an_execution_report_are_kept_as_the_agencys_reports(
         (R.NOTIFIED, "other_officer", set()),
         (R.OBJECTED, "secretariat", {R.IN_PROGRESS, R.CANCELLED}),
         (R.OBJECTED, "officer", set()),
-        (R.IN_PROGRESS, "officer", {R.REPORTED}),
+        # Within the window an agency may still object, though one of them accepted.
+        (R.IN_PROGRESS, "officer", {R.REPORTED, R.OBJECTED}),
         (R.IN_PROGRESS, "secretariat", {R.EXECUTED, R.NOT_EXECUTED}),
         (R.REPORTED, "secretariat", {R.EXECUTED, R.IN_PROGRESS, R.NOT_EXECUTED}),
-        (R.REPORTED, "officer", set()),
+        (R.REPORTED, "officer", {R.OBJECTED}),
         (R.IN_PROGRESS, "executive", set()),
         (R.IN_PROGRESS, "owner", set()),
         (R.EXECUTED, "secretariat", set()),
