@@ -47,6 +47,7 @@ from tashil.cases.tracking import new_tracking
 from tashil.cases.workflow import FINAL, OUTCOMES, Actor, CaseStatus, Move, move
 from tashil.core.selectors import work_calendar
 from tashil.core.text import search_key, to_persian_digits
+from tashil.core.workflow import refusal
 from tashil.geo.models import Province
 from tashil.notifications.services import notify
 from tashil.registry.models import Company
@@ -181,13 +182,12 @@ def invalid_move(source: str, target: str) -> CaseError:
 
 def _check_move(*, actor: User | None, case: Case, to: str, reason: str, action: str) -> Move:
     found = move(case.status, to)
-    # The action must match too: the secretariat may send a case back to screening by taking
-    # it (`start_screening`) but not, under that name, skip the company's `provide_info`.
-    if found is None or found.action != action:
+    problem = refusal(found, action=action, kinds=actor_kinds(actor, case), reason=reason)
+    if problem == "invalid_transition" or found is None:
         raise invalid_move(case.status, to)
-    if not (actor_kinds(actor, case) & found.actors):
+    if problem == "not_allowed":
         raise CaseError(_("You may not make this change to the case."), code="not_allowed")
-    if found.reason_required and not reason.strip():
+    if problem == "reason_required":
         raise CaseError(_("Please write the reason."), code="reason_required")
     return found
 

@@ -22,11 +22,11 @@ Refinements of the domain sketch, kept here so they live in one place:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from tashil.core.workflow import Move, make_move
 
 
 class CaseStatus(models.TextChoices):
@@ -85,18 +85,8 @@ class Actor(models.TextChoices):
     SYSTEM = "system", _("system")
 
 
-@dataclass(frozen=True)
-class Move:
-    """One allowed change of status. `action` names the button and the event; `reason_required`
-    says the actor must write why (the company sees it)."""
-
-    action: str
-    actors: frozenset[str]
-    reason_required: bool = False
-
-
-def _move(action: str, *actors: str, reason: bool = False) -> Move:
-    return Move(action=action, actors=frozenset(actors), reason_required=reason)
+# The moves themselves are the shared `core.workflow.Move`.
+_move = make_move
 
 
 SEC = Actor.SECRETARIAT

@@ -45,6 +45,7 @@ from tashil.cases.workflow import CaseStatus
 from tashil.cases.workflow import move as case_table_move
 from tashil.core.selectors import work_calendar
 from tashil.core.text import compact_key, to_persian_digits
+from tashil.core.workflow import refusal
 from tashil.meetings.models import (
     AgendaItem,
     AgendaItemKind,
@@ -66,7 +67,6 @@ from tashil.meetings.workflow import (
     Actor,
     MeetingKind,
     MeetingStatus,
-    Move,
     ResolutionState,
     move,
 )
@@ -959,12 +959,13 @@ def _transition(
         .select_related("meeting__body")
         .get(pk=resolution.pk)
     )
-    found: Move | None = move(locked.state, to)
-    if found is None or found.action != action:
+    kinds = resolution_actor_kinds(actor, locked)
+    problem = refusal(move(locked.state, to), action=action, kinds=kinds, reason=reason)
+    if problem == "invalid_transition":
         raise invalid_move(locked.state, to)
-    if not (resolution_actor_kinds(actor, locked) & found.actors):
+    if problem == "not_allowed":
         raise MeetingError(_("You may not make this change to the resolution."), code="not_allowed")
-    if found.reason_required and not reason.strip():
+    if problem == "reason_required":
         raise MeetingError(_("Please write the reason."), code="reason_required")
     source = locked.state
     values = {"state": to, "state_changed_at": timezone.now(), **fields}

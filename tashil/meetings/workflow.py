@@ -27,11 +27,11 @@ Refinements of the domain sketch, kept here so they live in one place:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from tashil.core.workflow import Move, make_move
 
 
 class MeetingKind(models.TextChoices):
@@ -99,15 +99,7 @@ class Actor(models.TextChoices):
     SYSTEM = "system", _("system")
 
 
-@dataclass(frozen=True)
-class Move:
-    action: str
-    actors: frozenset[str]
-    reason_required: bool = False
-
-
-def _move(action: str, *actors: str, reason: bool = False) -> Move:
-    return Move(action=action, actors=frozenset(actors), reason_required=reason)
+_move = make_move
 
 
 SEC = Actor.SECRETARIAT

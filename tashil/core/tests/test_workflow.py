@@ -1,0 +1,34 @@
+"""The one check of a move against a workflow table, shared by cases and resolutions."""
+
+from __future__ import annotations
+
+import pytest
+
+from tashil.core.workflow import make_move, refusal
+
+REFER = make_move("refer", "secretariat")
+REJECT = make_move("reject", "secretariat", reason=True)
+
+
+def test_a_move_the_table_has_for_this_actor_is_allowed() -> None:
+    assert refusal(REFER, action="refer", kinds={"secretariat"}, reason="") is None
+
+
+@pytest.mark.parametrize(
+    ("found", "action", "kinds", "reason", "code"),
+    [
+        (None, "refer", {"secretariat"}, "", "invalid_transition"),
+        (REFER, "reopen", {"secretariat"}, "", "invalid_transition"),  # same target, other name
+        (REFER, "refer", {"company"}, "", "not_allowed"),
+        (REFER, "refer", set(), "", "not_allowed"),
+        (REJECT, "reject", {"secretariat"}, "  \n", "reason_required"),
+    ],
+)
+def test_a_move_is_refused_with_the_first_rule_it_breaks(
+    found, action: str, kinds: set[str], reason: str, code: str
+) -> None:
+    assert refusal(found, action=action, kinds=kinds, reason=reason) == code
+
+
+def test_a_reason_satisfies_a_move_that_needs_one() -> None:
+    assert refusal(REJECT, action="reject", kinds={"secretariat"}, reason="خارج از حوزه") is None
