@@ -24,7 +24,6 @@ from tashil.meetings.workflow import ResolutionState
 NOTE_LABELS: dict[str, Any] = {
     "progress": gettext_lazy("Report"),
     "national": gettext_lazy("Letter"),
-    "reviewed": gettext_lazy("Discussion notes"),
 }
 ACTION_NOTE_LABELS: dict[str, Any] = {
     "object": gettext_lazy("Objection"),
@@ -189,10 +188,7 @@ def present(
     for event in events:
         action = event.data.get("action", "") if event.kind == "transition" else ""
         event.sentence = sentence(event, names)  # type: ignore[attr-defined]
-        note = event.reason
-        if event.kind == "reviewed":
-            note = str(event.data.get("notes") or "")
-        event.note = note  # type: ignore[attr-defined]
+        event.note = event.reason  # type: ignore[attr-defined]
         label = ACTION_NOTE_LABELS.get(action) or NOTE_LABELS.get(event.kind)
         event.note_label = str(label or gettext_lazy("Note"))  # type: ignore[attr-defined]
         event.tone = ACTION_TONES.get(action) or TONES.get(event.kind, "secondary")  # type: ignore[attr-defined]
