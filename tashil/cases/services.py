@@ -47,7 +47,7 @@ from tashil.cases.tracking import new_tracking
 from tashil.cases.workflow import FINAL, OUTCOMES, Actor, CaseStatus, Move, move
 from tashil.core.selectors import work_calendar
 from tashil.core.text import search_key, to_persian_digits
-from tashil.core.workflow import refusal
+from tashil.core.workflow import compare_and_set, refusal
 from tashil.geo.models import Province
 from tashil.notifications.services import notify
 from tashil.registry.models import Company
@@ -214,16 +214,11 @@ def _transition(
         # the pause; `case_provide_info` also moves the deadlines by it.
         values.setdefault("paused_at", None)
         values.setdefault("returned_from", "")
-    # Compare-and-set on the status as well as the lock: on SQLite, where select_for_update is
-    # a no-op, a concurrent writer that moved the case first makes this update match no row.
-    updated = Case.objects.filter(pk=locked.pk, status=source).update(**values)
-    if updated != 1:
+    if not compare_and_set(locked, field="status", expected=source, values=values):
         raise CaseError(
             _("Someone else changed this case a moment ago. Reload the page and try again."),
             code="conflict",
         )
-    for name, value in values.items():
-        setattr(locked, name, value)
     _event(
         case=locked,
         actor=actor,

@@ -4,8 +4,11 @@ against the table, the actor and the reason."""
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
 
 
 @dataclass(frozen=True)
@@ -36,3 +39,20 @@ def refusal(found: Move | None, *, action: str, kinds: Set[str], reason: str) ->
     if found.reason_required and not reason.strip():
         return "reason_required"
     return None
+
+
+def compare_and_set(
+    row: models.Model, *, field: str, expected: str, values: Mapping[str, Any]
+) -> bool:
+    """Write `values` to `row` only if its `field` still holds `expected`, and copy them onto
+    the object. False when another writer moved the row first.
+
+    Used on top of `select_for_update`: on SQLite, where that lock is a no-op, the condition
+    is what makes the second of two concurrent writers change nothing. Only the row's own
+    columns in the condition: PostgreSQL re-checks those after a lock wait, not a join's."""
+    updated = type(row)._default_manager.filter(pk=row.pk, **{field: expected}).update(**values)
+    if updated != 1:
+        return False
+    for name, value in values.items():
+        setattr(row, name, value)
+    return True

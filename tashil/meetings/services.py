@@ -45,7 +45,7 @@ from tashil.cases.workflow import CaseStatus
 from tashil.cases.workflow import move as case_table_move
 from tashil.core.selectors import work_calendar
 from tashil.core.text import compact_key, to_persian_digits
-from tashil.core.workflow import refusal
+from tashil.core.workflow import compare_and_set, refusal
 from tashil.meetings.models import (
     AgendaItem,
     AgendaItemKind,
@@ -969,14 +969,11 @@ def _transition(
         raise MeetingError(_("Please write the reason."), code="reason_required")
     source = locked.state
     values = {"state": to, "state_changed_at": timezone.now(), **fields}
-    updated = Resolution.objects.filter(pk=locked.pk, state=source).update(**values)
-    if updated != 1:
+    if not compare_and_set(locked, field="state", expected=source, values=values):
         raise MeetingError(
             _("Someone else changed this resolution a moment ago. Reload the page and try again."),
             code="conflict",
         )
-    for name, value in values.items():
-        setattr(locked, name, value)
     _resolution_event(
         resolution=locked,
         actor=actor,

@@ -32,3 +32,20 @@ def test_a_move_is_refused_with_the_first_rule_it_breaks(
 
 def test_a_reason_satisfies_a_move_that_needs_one() -> None:
     assert refusal(REJECT, action="reject", kinds={"secretariat"}, reason="خارج از حوزه") is None
+
+
+def test_compare_and_set_writes_only_while_the_row_holds_what_was_read(db) -> None:
+    from tashil.accounts.models import User
+    from tashil.core.workflow import compare_and_set
+
+    row = User.objects.create(username="dabir", first_name="علی")
+    stale = User.objects.get(pk=row.pk)
+    assert compare_and_set(row, field="first_name", expected="علی", values={"first_name": "رضا"})
+    assert row.first_name == "رضا"
+
+    # The stale copy still says "علی"; the row no longer does, so nothing is written.
+    assert not compare_and_set(
+        stale, field="first_name", expected="علی", values={"first_name": "حسن"}
+    )
+    assert stale.first_name == "علی"
+    assert User.objects.get(pk=row.pk).first_name == "رضا"
