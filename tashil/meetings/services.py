@@ -1194,15 +1194,16 @@ def resolution_accept_execution(
         kind="resolution_executed",
         subject=gettext_noop("The secretariat accepted the execution of a resolution"),
     )
-    if result.case_id is not None:
-        _conclude_case_if_done(actor=actor, case_id=result.case_id)
+    _conclude_case_if_done(actor=actor, case_id=result.case_id)
     return result
 
 
-def _conclude_case_if_done(*, actor: User, case_id: int) -> None:
+def _conclude_case_if_done(*, actor: User, case_id: int | None) -> None:
     """Resolve a case whose resolutions are all done, at least one executed. The case row is
     locked before the states are read: two last resolutions accepted at the same moment must
     not each see the other still pending and both leave the case open."""
+    if case_id is None:
+        return  # a resolution on another topic than a case
     case = Case.objects.select_for_update().get(pk=case_id)
     if case.status != CaseStatus.RESOLUTIONS_ISSUED:
         return  # the case moved on some other way (concluded by hand, reopened…)
@@ -1292,8 +1293,7 @@ def resolution_withdraw(*, actor: User, resolution: Resolution, reason: str) -> 
         kind="resolution_withdrawn",
         subject=gettext_noop("A resolution was withdrawn"),
     )
-    if result.case_id is not None:
-        _conclude_case_if_done(actor=actor, case_id=result.case_id)
+    _conclude_case_if_done(actor=actor, case_id=result.case_id)
     return result
 
 
