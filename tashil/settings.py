@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "tashil.registry",
     "tashil.cases",
     "tashil.meetings",
+    "tashil.investments",
     "tashil.accounts",
     "tashil.notifications",
     "tashil.api",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("notifications/", include("tashil.notifications.urls")),
     path("cases/", include("tashil.cases.urls")),
     path("meetings/", include("tashil.meetings.urls")),
+    path("investments/", include("tashil.investments.urls")),
     path("open311/v2/", include("tashil.open311.urls")),
     path("", include("tashil.core.urls")),
 ]

@@ -57,3 +57,30 @@ class IndustrialEstate(LocalizedName):
         constraints = [
             models.UniqueConstraint(fields=["province", "name"], name="estate_unique_name"),
         ]
+
+
+class Country(LocalizedName):
+    """An ISO 3166-1 country: an export destination (data/countries, LGPL, see LICENSE there)."""
+
+    code = models.CharField(_("ISO code"), max_length=2, unique=True)  # alpha-2
+    alpha3 = models.CharField(_("ISO alpha-3 code"), max_length=3, unique=True)
+
+    class Meta:
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        ordering = ["name"]
+
+
+class CountryGroup(LocalizedName):
+    """A named group of countries export figures are reported by ("Arab countries" = the Arab
+    League members). Groups overlap: a country may belong to several, and counts in each."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    members = models.ManyToManyField(
+        Country, related_name="groups", blank=True, verbose_name=_("members")
+    )
+
+    class Meta:
+        verbose_name = _("country group")
+        verbose_name_plural = _("country groups")
+        ordering = ["name"]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from tashil.geo.models import County, EstateKind, IndustrialEstate, Province
+from tashil.geo.models import Country, CountryGroup, County, EstateKind, IndustrialEstate, Province
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -55,3 +55,23 @@ def estates_load(*, province: Province, rows: Iterable[Mapping[str, str]]) -> in
         )
         count += 1
     return count
+
+
+@transaction.atomic
+def countries_load(*, directory: Path = DATA_DIR / "countries") -> tuple[int, int]:
+    """ISO 3166-1 countries and the named groups of countries; a group's members are replaced
+    by the file's, so a country leaving a group leaves it here too."""
+    for row in read_csv(directory / "countries.csv"):
+        Country.objects.update_or_create(
+            code=row["alpha2"],
+            defaults={"alpha3": row["alpha3"], "name": row["name_fa"], "name_en": row["name_en"]},
+        )
+    countries = {c.code: c for c in Country.objects.all()}
+    groups = 0
+    for row in read_csv(directory / "country_groups.csv"):
+        group, _created = CountryGroup.objects.update_or_create(
+            code=row["code"], defaults={"name": row["name_fa"], "name_en": row["name_en"]}
+        )
+        group.members.set([countries[code] for code in row["members"].split()])
+        groups += 1
+    return len(countries), groups

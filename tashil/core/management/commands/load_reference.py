@@ -10,7 +10,8 @@ from tashil.agencies.services import agencies_load
 from tashil.cases.services import categories_load
 from tashil.core.services import recurring_holidays_load
 from tashil.geo.models import Province
-from tashil.geo.services import divisions_load, estates_load, read_csv
+from tashil.geo.services import countries_load, divisions_load, estates_load, read_csv
+from tashil.investments.services import sectors_load
 from tashil.registry.services import activities_load
 
 APPS_DIR = Path(__file__).resolve().parents[3]
@@ -24,11 +25,15 @@ PROVINCE_DATA = {
 
 
 class Command(BaseCommand):
-    help = "Load provinces, counties, estates, agencies, categories and holidays (idempotent)."
+    help = (
+        "Load provinces, counties, estates, agencies, categories, holidays and countries "
+        "(idempotent)."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
             provinces, counties = divisions_load()
+            countries, country_groups = countries_load()
             holidays = recurring_holidays_load(
                 rows=read_csv(APPS_DIR / "core" / "data" / "holidays.csv")
             )
@@ -36,6 +41,7 @@ class Command(BaseCommand):
                 sections=read_csv(APPS_DIR / "registry" / "data" / "isic4_sections.csv"),
                 classes=read_csv(APPS_DIR / "registry" / "data" / "isic4_classes.csv"),
             )
+            sectors = sectors_load(rows=read_csv(APPS_DIR / "investments" / "data" / "sectors.csv"))
             categories_csv = read_csv(APPS_DIR / "cases" / "data" / "categories.csv")
             for code, files in PROVINCE_DATA.items():
                 province = Province.objects.get(code=code)
@@ -48,5 +54,6 @@ class Command(BaseCommand):
                 )
         self.stdout.write(
             f"{provinces} provinces, {counties} counties, {holidays} recurring holidays, "
-            f"{activities} ISIC activities"
+            f"{activities} ISIC activities, {sectors} sectors, "
+            f"{countries} countries in {country_groups} groups"
         )

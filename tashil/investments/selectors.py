@@ -1,0 +1,341 @@
+"""Reads of projects, export figures, visits and sector shares, scoped to who asks. Views, the
+API and the exports read only through here.
+
+Who sees what: the secretariat and the executive their province, a county secretariat the
+projects and export figures of its county (and the province's visits), a company's
+representative its own projects and export figures. Sector shares are published figures:
+anyone with a role in the province reads them. Agency staff and experts reach none of this yet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import jdatetime
+from django.db.models import F, Prefetch, Q, QuerySet, Sum
+
+from tashil.accounts.access import provinces_of, scopes_of, visible_q
+from tashil.accounts.roles import Role
+from tashil.core.jalali import to_jalali
+from tashil.core.text import search_key
+from tashil.geo.models import Country, CountryGroup, Province
+from tashil.investments.models import (
+    ExportFigure,
+    ItineraryItem,
+    ItineraryKind,
+    Project,
+    ProjectUpdate,
+    SectorShare,
+    Visit,
+)
+from tashil.investments.services import MONEY_FIELDS, PROJECT_FIELDS
+
+# --- Permissions ---------------------------------------------------------------------------------
+
+
+def editable_provinces(user: Any) -> set[int]:
+    """Provinces whose projects, exports, visits and shares the user records: the provincial
+    secretariat's."""
+    return {s.province_id for s in scopes_of(user) if s.role == Role.SECRETARIAT and s.province_id}
+
+
+def can_edit(user: Any, province_id: int) -> bool:
+    return province_id in editable_provinces(user)
+
+
+# --- Projects ------------------------------------------------------------------------------------
+
+
+def projects_for_user(user: Any) -> QuerySet[Project]:
+    return Project.objects.filter(
+        visible_q(user, province="province_id", county="county_id", company="company_id")
+    )
+
+
+def project_get_for_user(*, user: Any, pk: int) -> Project | None:
+    return (
+        projects_for_user(user)
+        .select_related("company", "sector", "county", "estate", "province")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def jalali_year_bounds(year: int) -> tuple[dt.date, dt.date]:
+    """The first and last Gregorian days of a Jalali year."""
+    first = jdatetime.date(year, 1, 1).togregorian()
+    last = jdatetime.date(year + 1, 1, 1).togregorian() - dt.timedelta(days=1)
+    return first, last
+
+
+@dataclass
+class ProjectFilters:
+    q: str = ""
+    county: int | None = None
+    estate: int | None = None
+    status: str = ""
+    sector: int | None = None
+    # The Jalali year the line opened or, not yet open, is planned to open.
+    opening_year: int | None = None
+    company: int | None = None
+
+
+def project_list(*, user: Any, filters: ProjectFilters) -> QuerySet[Project]:
+    projects = projects_for_user(user).select_related("company", "sector", "county", "estate")
+    if filters.q.strip():
+        projects = projects.filter(search_key__contains=search_key(filters.q))
+    if filters.county:
+        projects = projects.filter(county_id=filters.county)
+    if filters.estate:
+        projects = projects.filter(estate_id=filters.estate)
+    if filters.status:
+        projects = projects.filter(status=filters.status)
+    if filters.sector:
+        projects = projects.filter(sector_id=filters.sector)
+    if filters.company:
+        projects = projects.filter(company_id=filters.company)
+    if filters.opening_year:
+        first, last = jalali_year_bounds(filters.opening_year)
+        projects = projects.filter(
+            Q(opened_on__range=(first, last))
+            | Q(opened_on__isnull=True, planned_opening_on__range=(first, last))
+        )
+    return projects.order_by("-opened_on", "-planned_opening_on", "-id")
+
+
+@dataclass(frozen=True)
+class ProjectTotals:
+    count: int
+    investment_rial: int
+    jobs_planned: int
+    jobs_created: int
+    product_types: int
+
+
+def project_totals(projects: QuerySet[Project]) -> ProjectTotals:
+    """The sums a list page or a report quotes: reproducible from the rows it counts."""
+    sums = projects.order_by().aggregate(
+        investment=Sum("amount_rial"),
+        planned=Sum("jobs_planned"),
+        created=Sum("jobs_created"),
+        products=Sum("product_types"),
+    )
+    return ProjectTotals(
+        count=projects.order_by().count(),
+        investment_rial=sums["investment"] or 0,
+        jobs_planned=sums["planned"] or 0,
+        jobs_created=sums["created"] or 0,
+        product_types=sums["products"] or 0,
+    )
+
+
+def figure_sources(project: Project) -> dict[str, ProjectUpdate]:
+    """For each figure of the project, the latest update that set it: the page shows the
+    source beside the figure. The money fields share one source under "investment"."""
+    sources: dict[str, ProjectUpdate] = {}
+    # The latest applied, not the latest "as of": the current value is the last one written.
+    for update in project.updates.order_by("-created_at", "-id"):
+        for name in update.changes:
+            key = "investment" if name in (*MONEY_FIELDS, "amount_rial") else name
+            if key in (*PROJECT_FIELDS, "investment"):
+                sources.setdefault(key, update)
+    return sources
+
+
+# --- Export figures ------------------------------------------------------------------------------
+
+
+def exports_for_user(user: Any) -> QuerySet[ExportFigure]:
+    return ExportFigure.objects.filter(
+        visible_q(
+            user,
+            province="company__province_id",
+            county="company__county_id",
+            company="company_id",
+        )
+    )
+
+
+@dataclass
+class Amounts:
+    """A sum of export figures: rials, and the amounts per currency as entered."""
+
+    rial: int = 0
+    by_currency: dict[str, Decimal] = field(default_factory=dict)
+    count: int = 0
+
+    def add(self, figure: ExportFigure) -> None:
+        self.rial += figure.amount_rial
+        self.by_currency[figure.currency] = (
+            self.by_currency.get(figure.currency, Decimal(0)) + figure.amount
+        )
+        self.count += 1
+
+
+@dataclass
+class ExportTotals:
+    """Totals by country, by group and overall. A figure for a country counts for the country
+    and for every group the country belongs to (once per group); a figure for a group counts
+    for the group only. The grand total counts every figure once."""
+
+    total: Amounts
+    by_country: list[tuple[Country, Amounts]]
+    by_group: list[tuple[CountryGroup, Amounts]]
+
+
+def export_totals(figures: Iterable[ExportFigure]) -> ExportTotals:
+    rows = list(figures)
+    country_ids = {f.country_id for f in rows if f.country_id}
+    membership: dict[int, list[CountryGroup]] = defaultdict(list)
+    for group in (
+        CountryGroup.objects.filter(members__in=country_ids)
+        .distinct()
+        .prefetch_related(Prefetch("members", queryset=Country.objects.filter(pk__in=country_ids)))
+    ):
+        for member in group.members.all():
+            membership[member.pk].append(group)
+    total = Amounts()
+    countries: dict[int, tuple[Country, Amounts]] = {}
+    groups: dict[int, tuple[CountryGroup, Amounts]] = {}
+    for figure in rows:
+        total.add(figure)
+        country, destination_group = figure.country, figure.group
+        if country is not None:
+            countries.setdefault(country.pk, (country, Amounts()))[1].add(figure)
+            for group in membership[country.pk]:
+                groups.setdefault(group.pk, (group, Amounts()))[1].add(figure)
+        elif destination_group is not None:  # the constraint: one or the other
+            groups.setdefault(destination_group.pk, (destination_group, Amounts()))[1].add(figure)
+
+    def by_rial(entry: tuple[Any, Amounts]) -> tuple[int, str]:
+        return (-entry[1].rial, str(entry[0]))
+
+    return ExportTotals(
+        total=total,
+        by_country=sorted(countries.values(), key=by_rial),
+        by_group=sorted(groups.values(), key=by_rial),
+    )
+
+
+def export_figures(
+    *,
+    user: Any,
+    kind: str = "",
+    year: int | None = None,
+    company: int | None = None,
+    project: int | None = None,
+) -> QuerySet[ExportFigure]:
+    figures = exports_for_user(user).select_related("company", "project", "country", "group")
+    if kind:
+        figures = figures.filter(kind=kind)
+    if year:
+        figures = figures.filter(year=year)
+    if company:
+        figures = figures.filter(company_id=company)
+    if project:
+        figures = figures.filter(project_id=project)
+    return figures.order_by("-year", "kind", "id")
+
+
+# --- Visits --------------------------------------------------------------------------------------
+
+VISIT_ROLES = (Role.SECRETARIAT, Role.EXECUTIVE, Role.COUNTY_SECRETARIAT)
+
+
+def visits_for_user(user: Any) -> QuerySet[Visit]:
+    """The province's official visits, for its secretariat, executive and county secretariats:
+    a programme is not for everyone before the day."""
+    ids = {s.province_id for s in scopes_of(user) if s.role in VISIT_ROLES and s.province_id}
+    return Visit.objects.filter(province_id__in=ids)
+
+
+def visit_get_for_user(*, user: Any, pk: int) -> Visit | None:
+    items = ItineraryItem.objects.select_related(
+        "company", "project__sector", "meeting__body"
+    ).order_by("day", F("starts_at").asc(nulls_last=True), "position", "id")
+    return (
+        visits_for_user(user)
+        .select_related("province")
+        .prefetch_related(Prefetch("items", queryset=items))
+        .filter(pk=pk)
+        .first()
+    )
+
+
+@dataclass
+class VisitSummary:
+    """What the press brief of a visit quotes: the stops by kind, and the lines opened with
+    their investment, jobs, products and export forecasts."""
+
+    days: list[tuple[dt.date, list[ItineraryItem]]]
+    kinds: list[tuple[str, int]]
+    openings: list[ItineraryItem]
+    opened_projects: list[Project]
+    investment_rial: int
+    jobs: int
+    product_types: int
+    export_forecast: ExportTotals
+
+
+def visit_summary(visit: Visit) -> VisitSummary:
+    """`visit` as returned by `visit_get_for_user` (items prefetched)."""
+    items = list(visit.items.all())
+    days: dict[dt.date, list[ItineraryItem]] = defaultdict(list)
+    for item in items:
+        days[item.day].append(item)
+    counts: dict[str, int] = defaultdict(int)
+    for item in items:
+        counts[item.kind] += 1
+    openings = [item for item in items if item.kind == ItineraryKind.OPENING]
+    projects = list({item.project_id: item.project for item in openings if item.project}.values())
+    forecasts = (
+        ExportFigure.objects.filter(project__in=projects, kind="forecast")
+        .select_related("country", "group")
+        .order_by("year", "id")
+    )
+    return VisitSummary(
+        days=sorted(days.items()),
+        kinds=[
+            (str(label), counts[value])
+            for value, label in ItineraryKind.choices
+            if counts.get(value)
+        ],
+        openings=openings,
+        opened_projects=projects,
+        investment_rial=sum(p.amount_rial for p in projects),
+        jobs=sum((p.jobs_created or p.jobs_planned or 0) for p in projects),
+        product_types=sum(p.product_types or 0 for p in projects),
+        export_forecast=export_totals(forecasts),
+    )
+
+
+# --- Sector shares -------------------------------------------------------------------------------
+
+
+def shares_for_user(user: Any) -> QuerySet[SectorShare]:
+    return SectorShare.objects.filter(province_id__in=provinces_of(user))
+
+
+def shares_by_sector(
+    *, user: Any, province: Province | None = None, sector: int | None = None
+) -> list[tuple[Any, list[SectorShare]]]:
+    """(sector, its figures newest first), sectors by name: the page sets each source's figure
+    beside the others'."""
+    shares = shares_for_user(user).select_related("sector")
+    if province is not None:
+        shares = shares.filter(province=province)
+    if sector:
+        shares = shares.filter(sector_id=sector)
+    grouped: dict[int, tuple[Any, list[SectorShare]]] = {}
+    for share in shares.order_by("-stated_on", "-id"):
+        grouped.setdefault(share.sector_id, (share.sector, []))[1].append(share)
+    return sorted(grouped.values(), key=lambda entry: str(entry[0]))
+
+
+def jalali_year(day: dt.date) -> int:
+    return int(to_jalali(day).year)
