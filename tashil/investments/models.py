@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tashil.core.models import LocalizedName
 from tashil.core.money import MoneyFields, money_constraints
@@ -288,7 +289,8 @@ class Visit(models.Model):
 
 
 class ItineraryKind(models.TextChoices):
-    MEETING = "meeting", _("meeting")
+    # Not the HQ's "meeting" (جلسه): a call on someone (دیدار).
+    MEETING = "meeting", pgettext_lazy("itinerary", "meeting")
     EXHIBITION = "exhibition", _("exhibition visit")
     OPENING = "opening", _("opening")
     CEREMONY = "ceremony", _("ceremony")

@@ -507,31 +507,33 @@ def visit_update(*, actor: User | None, visit: Visit, **changes: Any) -> list[st
     unknown = set(changes) - set(VISIT_FIELDS)
     if unknown:
         raise TypeError(f"not visit fields: {sorted(unknown)}")
-    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    current = Visit.objects.select_for_update().get(pk=visit.pk)
     diff = {
-        name: [_plain(getattr(visit, name)), _plain(value)]
+        name: [_plain(getattr(current, name)), _plain(value)]
         for name, value in changes.items()
-        if getattr(visit, name) != value
+        if getattr(current, name) != value
     }
     if not diff:
         return []
     for name in diff:
-        setattr(visit, name, changes[name])
-    _check_visit(visit)
-    outside = visit.items.exclude(day__gte=visit.starts_on, day__lte=visit.ends_on)
+        setattr(current, name, changes[name])
+    _check_visit(current)
+    outside = current.items.exclude(day__gte=current.starts_on, day__lte=current.ends_on)
     if outside.exists():
         raise ValidationError(
             {"ends_on": _("Some itinerary items fall outside these days; move them first.")}
         )
-    visit.save(update_fields=[*diff, "updated_at"])
+    current.save(update_fields=[*diff, "updated_at"])
     _event(
         actor=actor,
-        province_id=visit.province_id,
+        province_id=current.province_id,
         target=Event.Target.VISIT,
-        target_id=visit.pk,
+        target_id=current.pk,
         kind="updated",
         changes=diff,
     )
+    for name in [*diff, "updated_at"]:
+        setattr(visit, name, getattr(current, name))
     return list(diff)
 
 
