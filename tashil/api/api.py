@@ -11,6 +11,13 @@ from ninja import NinjaAPI
 from tashil.api import errors
 from tashil.api.auth import SessionAuth, TokenAuth
 from tashil.api.cases import router as cases_router
+from tashil.api.investments import (
+    exports_router,
+    projects_router,
+    reference_router,
+    shares_router,
+    visits_router,
+)
 from tashil.api.meetings import resolutions_router
 from tashil.api.meetings import router as meetings_router
 from tashil.api.registry import router as registry_router
@@ -32,3 +39,8 @@ api.add_router("/", registry_router)
 api.add_router("/", cases_router)
 api.add_router("/", meetings_router)
 api.add_router("/", resolutions_router)
+api.add_router("/", projects_router)
+api.add_router("/", exports_router)
+api.add_router("/", visits_router)
+api.add_router("/", shares_router)
+api.add_router("/", reference_router)

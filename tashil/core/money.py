@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 TOMAN_IN_RIALS = 10
+MAX_RIALS = 10**18
 
 
 class Currency(models.TextChoices):
@@ -53,10 +54,12 @@ def to_rials(money: Money) -> int:
         factor = TOMAN_IN_RIALS
     elif money.currency == Currency.USD:
         errors = {}
-        if not money.rate:
+        if money.rate is None:
             errors["rate"] = _(
                 "A dollar amount needs the exchange rate (rials per dollar) it is counted at."
             )
+        elif money.rate <= 0:
+            errors["rate"] = _("The exchange rate must be more than zero.")
         if money.rate_on is None:
             errors["rate_on"] = _("Enter the date of the exchange rate.")
         if errors or money.rate is None:
@@ -64,11 +67,17 @@ def to_rials(money: Money) -> int:
         factor = money.rate
     else:
         raise ValidationError({"currency": _("Unknown currency.")})
-    if money.currency != Currency.USD and (money.rate or money.rate_on):
+    if money.currency != Currency.USD and (money.rate is not None or money.rate_on is not None):
         raise ValidationError({"rate": _("Only a dollar amount has an exchange rate.")})
     if money.currency != Currency.USD and amount != amount.to_integral_value():
         raise ValidationError({"amount": _("Rials and tomans have no fractions.")})
-    return int((amount * factor).to_integral_value(rounding=ROUND_HALF_UP))
+    rials = int((amount * factor).to_integral_value(rounding=ROUND_HALF_UP))
+    if rials > MAX_RIALS:
+        # Beyond any real figure (a quintillion rials), and near the column's limit: a typo.
+        raise ValidationError(
+            {"amount": ValidationError(_("The amount is too large."), code="too_large")}
+        )
+    return rials
 
 
 class MoneyFields(models.Model):
@@ -100,7 +109,8 @@ def money_constraints(prefix: str) -> list[models.BaseConstraint]:
         ),
         models.CheckConstraint(
             condition=(
-                Q(currency=Currency.USD, rate__gt=0, rate_on__isnull=False)
+                # `rate > 0` alone lets a NULL rate through: a check passes when it is NULL.
+                Q(currency=Currency.USD, rate__isnull=False, rate__gt=0, rate_on__isnull=False)
                 | (~Q(currency=Currency.USD) & Q(rate__isnull=True, rate_on__isnull=True))
             ),
             name=f"{prefix}_rate_iff_foreign",

@@ -22,7 +22,6 @@ from django.db.models import F, Prefetch, Q, QuerySet, Sum
 from tashil.accounts.access import provinces_of, scopes_of, visible_q
 from tashil.accounts.roles import Role
 from tashil.core.jalali import to_jalali
-from tashil.core.text import search_key
 from tashil.geo.models import Country, CountryGroup, Province
 from tashil.investments.models import (
     ExportFigure,
@@ -34,6 +33,7 @@ from tashil.investments.models import (
     Visit,
 )
 from tashil.investments.services import MONEY_FIELDS, PROJECT_FIELDS
+from tashil.registry.search import query_terms
 
 # --- Permissions ---------------------------------------------------------------------------------
 
@@ -87,8 +87,12 @@ class ProjectFilters:
 
 def project_list(*, user: Any, filters: ProjectFilters) -> QuerySet[Project]:
     projects = projects_for_user(user).select_related("company", "sector", "county", "estate")
-    if filters.q.strip():
-        projects = projects.filter(search_key__contains=search_key(filters.q))
+    for term in query_terms(filters.q):
+        # A word of the title, or of the company's search document (name, national ID,
+        # products), as the registry matches it.
+        projects = projects.filter(
+            Q(search_key__contains=term) | Q(company__search_document__contains=term)
+        )
     if filters.county:
         projects = projects.filter(county_id=filters.county)
     if filters.estate:
@@ -105,7 +109,12 @@ def project_list(*, user: Any, filters: ProjectFilters) -> QuerySet[Project]:
             Q(opened_on__range=(first, last))
             | Q(opened_on__isnull=True, planned_opening_on__range=(first, last))
         )
-    return projects.order_by("-opened_on", "-planned_opening_on", "-id")
+    # NULLs last on both databases (PostgreSQL puts them first in a descending order).
+    return projects.order_by(
+        F("opened_on").desc(nulls_last=True),
+        F("planned_opening_on").desc(nulls_last=True),
+        "-id",
+    )
 
 
 @dataclass(frozen=True)
@@ -256,7 +265,7 @@ def visits_for_user(user: Any) -> QuerySet[Visit]:
 
 def visit_get_for_user(*, user: Any, pk: int) -> Visit | None:
     items = ItineraryItem.objects.select_related(
-        "company", "project__sector", "meeting__body"
+        "company", "project__sector", "project__company", "meeting__body"
     ).order_by("day", F("starts_at").asc(nulls_last=True), "position", "id")
     return (
         visits_for_user(user)
@@ -308,7 +317,11 @@ def visit_summary(visit: Visit) -> VisitSummary:
         openings=openings,
         opened_projects=projects,
         investment_rial=sum(p.amount_rial for p in projects),
-        jobs=sum((p.jobs_created or p.jobs_planned or 0) for p in projects),
+        # Jobs created once known (zero included), the plan until then.
+        jobs=sum(
+            p.jobs_created if p.jobs_created is not None else (p.jobs_planned or 0)
+            for p in projects
+        ),
         product_types=sum(p.product_types or 0 for p in projects),
         export_forecast=export_totals(forecasts),
     )

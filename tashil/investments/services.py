@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from tashil.accounts.models import User
 from tashil.core.money import Money, to_rials
-from tashil.core.text import search_key
+from tashil.core.text import compact_key
 from tashil.geo.models import Country, CountryGroup, County, IndustrialEstate, Province
 from tashil.investments.models import (
     Event,
@@ -63,7 +63,10 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return str(value.normalize()) if value == value.to_integral_value() else str(value)
+        # Written out in full ("4000000", not "4E+6"), without trailing zeros.
+        if value == value.to_integral_value():
+            return str(int(value))
+        return format(value.normalize(), "f")
     return value
 
 
@@ -135,8 +138,11 @@ def _check_project(project: Project) -> None:
     project.full_clean(exclude=["search_key", "company", "province", "created_by"])
 
 
-def _project_key(title: str, company: Company) -> str:
-    return search_key(f"{title} {company.legal_name}")
+def _project_key(title: str) -> str:
+    # Compact, like the registry's search document: "دانش بنیان" meets "دانش‌بنیان". The company's
+    # name is searched in the company's own document (selectors.project_list), which the
+    # registry keeps current when the company is renamed.
+    return compact_key(title)
 
 
 @transaction.atomic
@@ -173,7 +179,7 @@ def project_create(
         province_id=company.province_id,
         company=company,
         title=title,
-        search_key=_project_key(title, company),
+        search_key=_project_key(title),
         sector=sector,
         county=county,
         estate=estate,
@@ -192,7 +198,7 @@ def project_create(
     project.save()
     changes = {
         name: [None, _plain(getattr(project, name))]
-        for name in (*PROJECT_FIELDS, *MONEY_FIELDS)
+        for name in (*PROJECT_FIELDS, *MONEY_FIELDS, "amount_rial")
         if getattr(project, name) not in (None, "")
     }
     ProjectUpdate.objects.create(
@@ -243,6 +249,8 @@ def project_update(
     if "title" in values:
         values["title"] = values["title"].strip()
     target = values.get("status", current.status)
+    if target not in ProjectStatus.values:
+        raise ValidationError({"status": _("Unknown status.")})
     if not can_move(current.status, target):
         raise ValidationError(
             {
@@ -267,7 +275,7 @@ def project_update(
     for name in diff:
         setattr(current, name, values[name])
     if "title" in diff:
-        current.search_key = _project_key(current.title, current.company)
+        current.search_key = _project_key(current.title)
     _check_project(current)
     current.save(update_fields=[*diff, "search_key", "updated_at"])
     ProjectUpdate.objects.create(
@@ -558,9 +566,14 @@ def _check_item(item: ItineraryItem, visit: Visit) -> None:
         errors["day"] = _("The day must be one of the visit's days.")
     if item.kind == ItineraryKind.OPENING and item.project is None:
         errors["project"] = _("Name the project this opening opens.")
-    for name in ("company", "project", "meeting"):
-        linked = getattr(item, name)
-        if linked is not None and linked.province_id != visit.province_id:
+    linked_provinces = {
+        "company": item.company.province_id if item.company else None,
+        "project": item.project.province_id if item.project else None,
+        # A meeting belongs to its body, which names the province.
+        "meeting": item.meeting.body.province_id if item.meeting else None,
+    }
+    for name, province_id in linked_provinces.items():
+        if province_id is not None and province_id != visit.province_id:
             errors[name] = _("It must be in the visit's province.")
     if item.project is not None and item.company is None:
         item.company = item.project.company
@@ -647,8 +660,14 @@ def item_update(*, actor: User | None, item: ItineraryItem, **changes: Any) -> l
     unknown = set(changes) - set(ITEM_FIELDS)
     if unknown:
         raise TypeError(f"not itinerary fields: {sorted(unknown)}")
+    new_project = changes.get("project")
+    if new_project is not None and "company" not in changes:
+        # The company follows the project it names, as on adding.
+        changes["company"] = new_project.company
     visit = Visit.objects.select_for_update().get(pk=item.visit_id)
-    item = ItineraryItem.objects.select_related("project", "company").get(pk=item.pk)
+    item = ItineraryItem.objects.select_related("project", "company", "meeting__body").get(
+        pk=item.pk
+    )
     diff = {
         name: [_plain(getattr(item, name)), _plain(value)]
         for name, value in changes.items()
@@ -696,6 +715,8 @@ SHARE_FIELDS = ("sector", "basis", "value", "unit", "source", "source_url", "sta
 def _check_share(share: SectorShare) -> None:
     share.source = _source(share.source)
     share.unit = share.unit.strip() or "%"
+    if share.value < 0:
+        raise ValidationError({"value": _("The value cannot be negative.")})
     if share.unit == "%" and share.value > 100:
         raise ValidationError({"value": _("A percentage cannot be more than 100.")})
     if share.stated_on > timezone.localdate():

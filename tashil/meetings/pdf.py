@@ -1,35 +1,26 @@
 """The printed documents of meetings (DOMAIN.md §5): the minutes (صورتجلسه), the agenda sent to
 the members before a session, and a letter to the national HQ.
 
-Each is a Django template under `meetings/pdf/` rendered by WeasyPrint. The documents are
-official Persian papers, so they are always rendered in Persian whatever the language of the
-request, with Jalali dates and Persian digits. Safety: user text reaches the HTML only through
-the templates' autoescaping, and `LocalFetcher` lets WeasyPrint read nothing but the vendored
-font files, so a pasted `<img src=http://…>` is printed as text and nothing is fetched.
+Each is a Django template under `meetings/pdf/` rendered by WeasyPrint through `core.pdf`. The
+documents are official Persian papers, so they are always rendered in Persian whatever the
+language of the request, with Jalali dates and Persian digits. Safety (autoescaping, and
+`LocalFetcher` reading nothing but the vendored fonts) is described in `core.pdf`; its names
+stay importable from here, where the meetings' tests look for them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import mimetypes
-import re
 from collections import defaultdict
-from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
-from urllib.request import url2pathname
 
-from django.contrib.staticfiles import finders
 from django.db.models import Prefetch
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from tashil.core.jalali import format_jalali
+from tashil.core.pdf import FONTS, LocalFetcher, ResourceRefused  # noqa: F401
+from tashil.core.pdf import render_pdf as _render
+from tashil.core.pdf import static_roots as _static_roots  # noqa: F401
 from tashil.core.text import to_persian_digits
 from tashil.geo.models import Province
 from tashil.meetings.models import (
@@ -42,12 +33,6 @@ from tashil.meetings.models import (
     Weekday,
 )
 from tashil.meetings.workflow import MeetingStatus
-
-FONTS = {
-    "regular": "vendor/vazirmatn/fonts/Vazirmatn-Regular.ttf",
-    "bold": "vendor/vazirmatn/fonts/Vazirmatn-Bold.ttf",
-}
-
 
 # --- Public ------------------------------------------------------------------------------------
 
@@ -183,85 +168,3 @@ def _when(starts_at: dt.datetime) -> dict[str, str]:
         "date_long": format_jalali(local.date(), style="long"),
         "time": to_persian_digits(local.strftime("%H:%M")),
     }
-
-
-def _render(template: str, context: dict[str, Any]) -> bytes:
-    """Called inside `translation.override("fa")`: the labels, the choice names and the digits
-    of the dates are Persian whatever the request's language."""
-    html = render_to_string(template, {**context, **_page_assets()})
-    return HTML(string=html, url_fetcher=LocalFetcher(_static_roots())).write_pdf(
-        font_config=FontConfiguration()
-    )
-
-
-def _page_assets() -> dict[str, Any]:
-    return {
-        "font_urls": {weight: Path(_find(path)).as_uri() for weight, path in FONTS.items()},
-        "page_footer": _page_footer(),
-    }
-
-
-def _find(relative: str) -> str:
-    found = finders.find(relative)
-    if not found:
-        raise FileNotFoundError(f"static file {relative} not found (is the vendor folder there?)")
-    return str(found[0] if isinstance(found, list) else found)
-
-
-def _static_roots() -> tuple[Path, ...]:
-    """The static folders that hold the fonts: the only place WeasyPrint may read from."""
-    roots = set()
-    for relative in FONTS.values():
-        found = Path(_find(relative)).resolve()
-        roots.add(found.parents[len(Path(relative).parts) - 1])
-    return tuple(roots)
-
-
-_PLACEHOLDER = re.compile(r"%\((page|pages)\)s")
-
-
-def _page_footer() -> SafeString:
-    """The CSS `content` of the page footer, "صفحه ۱ از ۳": the translated sentence with its
-    placeholders replaced by WeasyPrint's page counters in the `persian` counter style. It goes
-    inside <style>, where HTML autoescaping would not be undone, so the literal parts are
-    escaped as CSS strings here instead."""
-    sentence = _("Page %(page)s of %(pages)s")
-    parts = []
-    for index, piece in enumerate(_PLACEHOLDER.split(sentence)):
-        if index % 2:
-            parts.append(f"counter({piece}, persian)")
-        elif piece:
-            parts.append(_css_string(piece))
-    return mark_safe(" ".join(parts))  # noqa: S308 - every piece is escaped above
-
-
-def _css_string(text: str) -> str:
-    escaped = "".join(
-        f"\\{ord(char):x} " if char in '"\\<>&\n' or ord(char) < 0x20 else char for char in text
-    )
-    return f'"{escaped}"'
-
-
-class LocalFetcher(URLFetcher):
-    """Lets WeasyPrint read files under `roots` and nothing else: no http(s), no data: URLs, no
-    other local file (`file:///etc/passwd`). A refused URL raises, WeasyPrint logs a warning and
-    leaves the resource out."""
-
-    def __init__(self, roots: tuple[Path, ...]) -> None:
-        super().__init__(allowed_protocols=("file",))
-        self.roots = roots
-
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        parts = urlsplit(url)
-        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
-            raise ResourceRefused(url)
-        path = Path(url2pathname(parts.path)).resolve()
-        if not any(path.is_relative_to(root) for root in self.roots) or not path.is_file():
-            raise ResourceRefused(url)
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
-
-
-class ResourceRefused(ValueError):
-    def __init__(self, url: str) -> None:
-        super().__init__(f"PDF resource refused: {url[:200]}")
