@@ -1,5 +1,7 @@
 """Spreadsheet imports as background jobs: the web stores the upload and queues it; the worker
-runs `imports.import_file` and keeps the report for the page to show (it polls with htmx)."""
+runs `core.spreadsheets.import_file` and keeps the report for the page to show (it polls with
+htmx). Jobs run any registered kind (companies, certificates, investment projects, export
+figures…); the job page links back to the pages of its kind."""
 
 from __future__ import annotations
 
@@ -13,15 +15,15 @@ from django.utils.translation import gettext as _
 from huey.contrib.djhuey import db_task
 
 from tashil.accounts.models import User
-from tashil.geo.models import Province
-from tashil.registry.imports import (
+from tashil.core.spreadsheets import (
     MAX_UPLOAD_BYTES,
     ImportFileError,
-    ImportKind,
     ImportReport,
     RowError,
     import_file,
+    importer_for,
 )
+from tashil.geo.models import Province
 from tashil.registry.models import ImportJob, ImportJobStatus
 
 
@@ -37,8 +39,7 @@ def import_job_start(
 ) -> ImportJob:
     """Store the upload and queue its import. Refuses an oversized file at once, before it
     reaches the disk."""
-    if kind not in ImportKind.values:
-        raise ValueError(f"unknown import kind {kind!r}")
+    importer_for(kind)  # ValueError for a kind no app registered
     if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
         raise ImportFileError(
             _("The file is larger than %(size)s MB.") % {"size": MAX_UPLOAD_BYTES // 2**20},

@@ -20,10 +20,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tashil.accounts.models import RoleAssignment
 from tashil.accounts.roles import Role
 from tashil.core import selectors as core_selectors
+from tashil.core import spreadsheets
 from tashil.core.forms import apply_service_errors
 from tashil.core.http import AuthenticatedRequest, is_htmx
 from tashil.core.jalali import format_jalali
 from tashil.geo.models import Province
+from tashil.investments import selectors as investment_selectors
 from tashil.registry import (
     exports,
     forms,
@@ -189,6 +191,7 @@ def _detail_context(
     )
     can_edit = selectors.can_edit_company(request.user, company)
     return {
+        **_investments_context(request, company),
         "company": company,
         "today": today,
         "is_knowledge_based": any(c.is_valid_on(today) for c in certificates),
@@ -205,6 +208,22 @@ def _detail_context(
         "product_form": bound.get("product_form") or forms.ProductForm(),
         "licence_form": bound.get("licence_form") or forms.LicenceForm(),
         "contact_form": bound.get("contact_form") or forms.ContactForm(),
+    }
+
+
+def _investments_context(request: AuthenticatedRequest, company: Company) -> dict[str, Any]:
+    """The company's projects and export figures (DOMAIN.md §6), as far as the user sees them:
+    the investment selectors scope them, so an agency officer who reaches the company through a
+    case sees neither."""
+    user = request.user
+    return {
+        "projects": list(
+            investment_selectors.projects_for_user(user)
+            .filter(company=company)
+            .select_related("sector")
+        ),
+        "export_figures": list(investment_selectors.export_figures(user=user, company=company.pk)),
+        "can_record_investments": investment_selectors.can_edit(user, company.province_id),
     }
 
 
@@ -468,7 +487,10 @@ def company_import(request: AuthenticatedRequest) -> HttpResponse:
         {
             "form": form,
             "province": province,
-            "jobs": selectors.import_jobs_for_user(user=request.user)[:10],
+            # The registry's own jobs: other apps' imports are listed on their pages.
+            "jobs": selectors.import_jobs_for_user(user=request.user).filter(
+                kind__in=imports.ImportKind.values
+            )[:10],
         },
         status=422 if form.errors else 200,
     )
@@ -478,7 +500,15 @@ def company_import(request: AuthenticatedRequest) -> HttpResponse:
 @require_GET
 def import_job(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(selectors.import_jobs_for_user(user=request.user), pk=pk)
-    context = {"job": job, "report": import_jobs.job_report(job)}
+    # Jobs run every registered kind: the page links back to the pages of the job's kind.
+    importer = spreadsheets.importers().get(job.kind)
+    context = {
+        "job": job,
+        "report": import_jobs.job_report(job),
+        "kind_label": importer.label if importer else job.kind,
+        "upload_url": reverse(importer.upload_url if importer else "registry:company_import"),
+        "list_url": reverse(importer.list_url if importer else "registry:company_list"),
+    }
     if is_htmx(request):
         return render(request, "registry/_import_job.html", context)
     return render(request, "registry/import_job.html", context)
@@ -492,12 +522,4 @@ def import_template(request: AuthenticatedRequest, kind: str, fmt: str) -> HttpR
     provinces = selectors.registry_provinces(request.user)
     if not provinces:
         raise PermissionDenied
-    if fmt == "csv":
-        response = HttpResponse(imports.template_csv(kind), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            imports.template_workbook(kind, province=provinces[0]),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="tashil-{kind}-template.{fmt}"'
-    return response
+    return spreadsheets.template_response(kind, fmt, province=provinces[0])

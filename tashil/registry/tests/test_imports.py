@@ -11,6 +11,7 @@ import pytest
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
+from tashil.core import spreadsheets
 from tashil.core.identifiers import national_id_check_digit
 from tashil.factories import (
     ActivityFactory,
@@ -598,7 +599,7 @@ def test_a_csv_that_is_not_utf8_is_refused(province):
 
 
 def test_too_many_rows_are_refused(reference, province, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_ROWS", 2)
+    monkeypatch.setattr(spreadsheets, "MAX_ROWS", 2)
 
     error = file_error(province, xlsx([company_row(n) for n in range(1, 4)]).getvalue())
 
@@ -607,7 +608,7 @@ def test_too_many_rows_are_refused(reference, province, monkeypatch):
 
 
 def test_a_file_too_large_is_refused(province, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_UPLOAD_BYTES", 1000)
+    monkeypatch.setattr(spreadsheets, "MAX_UPLOAD_BYTES", 1000)
 
     assert file_error(province, b"x" * 1001, "companies.csv").code == "too_large"
 
@@ -810,7 +811,7 @@ def test_a_workbook_that_unpacks_too_large_is_refused_before_it_is_read(
     monkeypatch, secretariat, province
 ):
     imports_module = imports
-    monkeypatch.setattr(imports_module, "MAX_UNPACKED_BYTES", 1000)
+    monkeypatch.setattr(spreadsheets, "MAX_UNPACKED_BYTES", 1000)
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(["x" * 50] * 50)
