@@ -114,6 +114,12 @@ def sectors_load(*, rows: Iterable[Mapping[str, str]]) -> int:
 # --- Projects ------------------------------------------------------------------------------------
 
 
+# The `_check_*` functions test each invariant the models' check constraints hold, with an error
+# on the field at fault; `full_clean` then checks the fields alone. Letting it also run every
+# constraint would cost one query per constraint per write, for errors it words worse ("Constraint
+# … is violated"); the database still enforces them.
+
+
 def _check_project(project: Project) -> None:
     errors: dict[str, str] = {}
     if project.county.province_id != project.province_id:
@@ -135,7 +141,9 @@ def _check_project(project: Project) -> None:
         errors["opened_on"] = _("The opening date cannot be in the future.")
     if errors:
         raise ValidationError(errors)
-    project.full_clean(exclude=["search_key", "company", "province", "created_by"])
+    project.full_clean(
+        exclude=["search_key", "company", "province", "created_by"], validate_constraints=False
+    )
 
 
 def _project_key(title: str) -> str:
@@ -409,7 +417,10 @@ def export_record(
     figure = ExportFigure.objects.select_for_update().filter(**key).first()
     if figure is None:
         figure = ExportFigure(**key, **values, created_by=actor)
-        figure.full_clean(exclude=["company", "project", "country", "group", "created_by"])
+        figure.full_clean(
+            exclude=["company", "project", "country", "group", "created_by"],
+            validate_constraints=False,
+        )
         figure.save()
         changes = {name: [None, _plain(v)] for name, v in {**key, **values}.items() if v}
         _event(
@@ -430,7 +441,9 @@ def export_record(
         return figure, "unchanged"
     for name in diff:
         setattr(figure, name, values[name])
-    figure.full_clean(exclude=["company", "project", "country", "group", "created_by"])
+    figure.full_clean(
+        exclude=["company", "project", "country", "group", "created_by"], validate_constraints=False
+    )
     figure.save(update_fields=[*diff, "updated_at"])
     _event(
         actor=actor,
@@ -472,7 +485,7 @@ def _check_visit(visit: Visit) -> None:
         setattr(visit, name, getattr(visit, name).strip())
     if visit.ends_on < visit.starts_on:
         raise ValidationError({"ends_on": _("The last day cannot be before the first.")})
-    visit.full_clean(exclude=["province", "created_by"])
+    visit.full_clean(exclude=["province", "created_by"], validate_constraints=False)
 
 
 @transaction.atomic
@@ -583,7 +596,7 @@ def _check_item(item: ItineraryItem, visit: Visit) -> None:
         errors["day"] = _("An opening is recorded once it has happened.")
     if errors:
         raise ValidationError(errors)
-    item.full_clean(exclude=["visit", "company", "project", "meeting"])
+    item.full_clean(exclude=["visit", "company", "project", "meeting"], validate_constraints=False)
 
 
 def _open_on_visit(actor: User | None, item: ItineraryItem, visit: Visit) -> None:
@@ -721,7 +734,7 @@ def _check_share(share: SectorShare) -> None:
         raise ValidationError({"value": _("A percentage cannot be more than 100.")})
     if share.stated_on > timezone.localdate():
         raise ValidationError({"stated_on": _("The date cannot be in the future.")})
-    share.full_clean(exclude=["province", "sector", "created_by"])
+    share.full_clean(exclude=["province", "sector", "created_by"], validate_constraints=False)
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from tashil.accounts.models import User
 from tashil.accounts.roles import Role
 from tashil.core.jalali import format_jalali
 from tashil.demo.cases import load_cases
+from tashil.demo.investments import InvestmentsResult, load_investments
 from tashil.demo.meetings import BANKING, COUNTY, PROVINCIAL, MeetingsResult, meetings_result
 from tashil.demo.province import DEMO_PASSWORD, QAZVIN, load_companies, load_users
 from tashil.demo.registry import REFERENCE_DATE, load_registry
@@ -37,6 +38,9 @@ class Command(BaseCommand):
             meetings = meetings_result(
                 Province.objects.get(code=QAZVIN), user=User.objects.get(username="dabir")
             )
+            started = time.monotonic()
+            investments = load_investments()
+            investment_seconds = time.monotonic() - started
         self.stdout.write(
             f"Registry: {registry.companies} companies and {registry.certificates} certificates "
             f"added in {seconds:.1f} s"
@@ -53,6 +57,7 @@ class Command(BaseCommand):
             "(see /cases/ as dabir, maliat or golsar)"
         )
         self.stdout.write(meetings_line(meetings))
+        self.stdout.write(investments_line(investments, investment_seconds))
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD})"))
         for user in users:
@@ -76,4 +81,14 @@ def meetings_line(meetings: MeetingsResult) -> str:
         f"{totals['follow_up']} in follow-up ({totals['overdue']} overdue), "
         f"{totals['not_executed']} not executed (see /meetings/ and /meetings/resolutions/ as "
         "dabir, /meetings/resolutions/mine/ as maliat)"
+    )
+
+
+def investments_line(result: InvestmentsResult, seconds: float) -> str:
+    counties = ", ".join(f"{name} {count}" for name, count in result.by_county.items())
+    return (
+        f"Investments: {result.added} projects added, {result.projects} in the demo ({counties}), "
+        f"{result.opened} opened; {result.visits} official visits, {result.exports} export "
+        f"figures, {result.shares} sector shares, in {seconds:.1f} s (see /investments/visits/ "
+        "as dabir or ostandar: the spokesperson's visit of 1404/09/24)"
     )
