@@ -583,7 +583,14 @@ class VisitFiguresOut(Schema):
     investment_rial: int = Field(description="The opened lines' investment, in rials.")
     jobs: int = Field(description="Their jobs: created where known, else planned.")
     product_types: int
-    export_forecast: ExportTotalsOut = Field(description="The opened lines' export forecasts.")
+    forecast_year: int | None = Field(
+        description="The Jalali year of `export_forecast`: the first forecast year from the "
+        "visit's year on, else the latest one."
+    )
+    export_forecast: ExportTotalsOut = Field(
+        description="The opened lines' export forecast for `forecast_year` (one year, never "
+        "several added up), limited to what the caller may see."
+    )
 
 
 class VisitDetail(VisitItem):

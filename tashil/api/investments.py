@@ -16,7 +16,6 @@ ValidationError, keyed by field) is a 422 with the field's errors, and changes n
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -43,7 +42,6 @@ from tashil.investments import selectors, services
 from tashil.investments.models import (
     ExportFigure,
     ItineraryItem,
-    ItineraryKind,
     Project,
     ProjectUpdate,
     Sector,
@@ -539,19 +537,16 @@ class _VisitView:
 
 def _visit_detail(user: User, visit_id: int) -> _VisitView:
     visit = _visit(user, visit_id)
-    summary = selectors.visit_summary(visit)
+    summary = selectors.visit_summary(visit, user=user)
     items = list(visit.items.all())
-    # `summary.kinds` carries the kinds' labels only; a client needs their codes too.
-    counts = Counter(item.kind for item in items)
     return _VisitView(
         visit=visit,
         can_edit=selectors.can_edit(user, visit.province_id),
         items=items,
         figures={
             "kinds": [
-                {"kind": kind, "label": str(label), "count": counts[kind]}
-                for kind, label in ItineraryKind.choices
-                if counts[kind]
+                {"kind": kind, "label": label, "count": count}
+                for kind, label, count in summary.kinds
             ],
             "openings": [
                 {"item": item.pk, "day": item.day, "title": item.title, "project": item.project_id}
@@ -561,6 +556,7 @@ def _visit_detail(user: User, visit_id: int) -> _VisitView:
             "investment_rial": summary.investment_rial,
             "jobs": summary.jobs,
             "product_types": summary.product_types,
+            "forecast_year": summary.forecast_year,
             "export_forecast": summary.export_forecast,
         },
     )

@@ -34,6 +34,16 @@ class JalaliDateInput(forms.TextInput):
         return super().format_value(value)
 
 
+class JalaliHiddenInput(forms.HiddenInput):
+    """The hidden copy of a Jalali date (a form's `show_hidden_initial`), in the same Jalali
+    form as the visible input, so that the field reads it back."""
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, dt.date):
+            return jalali_input_value(value)
+        return super().format_value(value)
+
+
 class JalaliDateField(forms.Field):
     """Accepts a Jalali date in any digit script and cleans to a Gregorian `date`.
 
@@ -42,6 +52,7 @@ class JalaliDateField(forms.Field):
     """
 
     widget = JalaliDateInput
+    hidden_widget = JalaliHiddenInput
 
     def __init__(self, *, min_year: int = 1300, max_year: int = 1500, **kwargs: Any) -> None:
         self.min_year, self.max_year = min_year, max_year
@@ -96,6 +107,18 @@ class NationalCodeField(_NormalizingField):
 
 class EconomicCodeField(_NormalizingField):
     normalize = staticmethod(identifiers.normalize_economic_code)
+
+
+def remember_initial(form: forms.BaseForm) -> None:
+    """Render each field's initial value in a hidden input beside it, so that `changed_data`
+    compares what the user posted with what the user *saw*, not with the row as it is now: an
+    edit form sends the services only what was changed, and a form opened before someone
+    else's edit must not write the old values back."""
+    for name, field in form.fields.items():
+        # A post without the hidden copies (a script, an old page) compares with the form's
+        # initial as before, rather than taking every field as changed.
+        if not form.is_bound or form.add_initial_prefix(name) in form.data:
+            field.show_hidden_initial = True
 
 
 class WorkingDaysForm(forms.Form):

@@ -129,6 +129,8 @@ class ProjectUpdate(models.Model):
         UPDATED = "updated", _("updated")
         PROGRESS = "progress", _("progress reported")
         OPENED = "opened", _("opened")
+        # An opening taken back: the stop that recorded it was removed or re-pointed.
+        WITHDRAWN = "withdrawn", _("opening withdrawn")
 
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="updates", verbose_name=_("project")

@@ -17,7 +17,7 @@ from tashil.core.jalali import format_jalali
 from tashil.core.pdf import render_pdf
 from tashil.core.text import to_persian_digits
 from tashil.investments.models import ItineraryItem, Visit
-from tashil.investments.selectors import visit_summary
+from tashil.investments.selectors import visit_days
 from tashil.meetings.models import Weekday
 
 
@@ -25,14 +25,13 @@ def programme_pdf(visit: Visit) -> bytes:
     """`visit` as `selectors.visit_get_for_user` returns it: its items prefetched with their
     company, project and meeting, so the document costs no query per stop."""
     with translation.override("fa"):
-        summary = visit_summary(visit)
         days = [
             {
                 "weekday": str(Weekday(day.weekday()).label),
                 "date": format_jalali(day, style="long"),
                 "items": [_stop(item) for item in items],
             }
-            for day, items in summary.days
+            for day, items in visit_days(visit)
         ]
         first = format_jalali(visit.starts_on, style="long")
         last = format_jalali(visit.ends_on, style="long")

@@ -25,6 +25,7 @@ from tashil.core.jalali import to_jalali
 from tashil.geo.models import Country, CountryGroup, Province
 from tashil.investments.models import (
     ExportFigure,
+    ExportKind,
     ItineraryItem,
     ItineraryKind,
     Project,
@@ -197,9 +198,9 @@ class ExportTotals:
     by_group: list[tuple[CountryGroup, Amounts]]
 
 
-def export_totals(figures: Iterable[ExportFigure]) -> ExportTotals:
-    rows = list(figures)
-    country_ids = {f.country_id for f in rows if f.country_id}
+def _groups_of(countries: Iterable[int]) -> dict[int, list[CountryGroup]]:
+    """country id → the groups it belongs to, in one query."""
+    country_ids = set(countries)
     membership: dict[int, list[CountryGroup]] = defaultdict(list)
     for group in (
         CountryGroup.objects.filter(members__in=country_ids)
@@ -208,6 +209,15 @@ def export_totals(figures: Iterable[ExportFigure]) -> ExportTotals:
     ):
         for member in group.members.all():
             membership[member.pk].append(group)
+    return membership
+
+
+def export_totals(
+    figures: Iterable[ExportFigure], membership: dict[int, list[CountryGroup]] | None = None
+) -> ExportTotals:
+    rows = list(figures)
+    if membership is None:
+        membership = _groups_of(f.country_id for f in rows if f.country_id)
     total = Amounts()
     countries: dict[int, tuple[Country, Amounts]] = {}
     groups: dict[int, tuple[CountryGroup, Amounts]] = {}
@@ -216,7 +226,7 @@ def export_totals(figures: Iterable[ExportFigure]) -> ExportTotals:
         country, destination_group = figure.country, figure.group
         if country is not None:
             countries.setdefault(country.pk, (country, Amounts()))[1].add(figure)
-            for group in membership[country.pk]:
+            for group in membership.get(country.pk, ()):
                 groups.setdefault(group.pk, (group, Amounts()))[1].add(figure)
         elif destination_group is not None:  # the constraint: one or the other
             groups.setdefault(destination_group.pk, (destination_group, Amounts()))[1].add(figure)
@@ -229,6 +239,34 @@ def export_totals(figures: Iterable[ExportFigure]) -> ExportTotals:
         by_country=sorted(countries.values(), key=by_rial),
         by_group=sorted(groups.values(), key=by_rial),
     )
+
+
+@dataclass
+class ExportPeriod:
+    year: int
+    kind: str
+    label: str
+    totals: ExportTotals
+
+
+def export_totals_by_period(figures: Iterable[ExportFigure]) -> list[ExportPeriod]:
+    """Totals per Jalali year and kind, newest year first, forecast before actual: a forecast
+    is never added to an actual, nor one year's figure to another's."""
+    rows = list(figures)
+    membership = _groups_of(f.country_id for f in rows if f.country_id)
+    groups: dict[tuple[int, str], list[ExportFigure]] = defaultdict(list)
+    for figure in rows:
+        groups[(figure.year, figure.kind)].append(figure)
+    order = {kind: index for index, kind in enumerate(ExportKind.values)}
+    return [
+        ExportPeriod(
+            year,
+            kind,
+            str(ExportKind(kind).label),
+            export_totals(groups[(year, kind)], membership),
+        )
+        for year, kind in sorted(groups, key=lambda key: (-key[0], order[key[1]]))
+    ]
 
 
 def export_figures(
@@ -279,38 +317,63 @@ def visit_get_for_user(*, user: Any, pk: int) -> Visit | None:
 @dataclass
 class VisitSummary:
     """What the press brief of a visit quotes: the stops by kind, and the lines opened with
-    their investment, jobs, products and export forecasts."""
+    their investment, jobs, products and export forecast for one year."""
 
     days: list[tuple[dt.date, list[ItineraryItem]]]
-    kinds: list[tuple[str, int]]
+    kinds: list[tuple[str, str, int]]  # (kind, label, number of stops)
     openings: list[ItineraryItem]
-    opened_projects: list[Project]
+    opened_projects: list[Project]  # those the reader may see
     investment_rial: int
     jobs: int
     product_types: int
+    # "USD 1,000,000 a year": one year's forecast, never several years added up. The first
+    # year forecast from the visit's year on, else the latest forecast year.
+    forecast_year: int | None
     export_forecast: ExportTotals
 
 
-def visit_summary(visit: Visit) -> VisitSummary:
-    """`visit` as returned by `visit_get_for_user` (items prefetched)."""
-    items = list(visit.items.all())
+def visit_days(visit: Visit) -> list[tuple[dt.date, list[ItineraryItem]]]:
+    """The stops by day, in programme order. `visit` as `visit_get_for_user` returns it."""
     days: dict[dt.date, list[ItineraryItem]] = defaultdict(list)
-    for item in items:
+    for item in visit.items.all():
         days[item.day].append(item)
+    return sorted(days.items())
+
+
+def visit_summary(visit: Visit, *, user: Any) -> VisitSummary:
+    """`visit` as returned by `visit_get_for_user` (items prefetched). The programme is the
+    same for everyone who sees the visit; the figures of the lines opened are only those the
+    reader may see (a county secretariat sees its county's lines)."""
+    items = list(visit.items.all())
     counts: dict[str, int] = defaultdict(int)
     for item in items:
         counts[item.kind] += 1
     openings = [item for item in items if item.kind == ItineraryKind.OPENING]
-    projects = list({item.project_id: item.project for item in openings if item.project}.values())
-    forecasts = (
-        ExportFigure.objects.filter(project__in=projects, kind="forecast")
+    visible = set(
+        projects_for_user(user)
+        .filter(pk__in={item.project_id for item in openings})
+        .values_list("pk", flat=True)
+    )
+    projects = list(
+        {
+            item.project_id: item.project
+            for item in openings
+            if item.project and item.project_id in visible
+        }.values()
+    )
+    forecasts = list(
+        exports_for_user(user)
+        .filter(project__in=projects, kind=ExportKind.FORECAST)
         .select_related("country", "group")
         .order_by("year", "id")
     )
+    years = sorted({figure.year for figure in forecasts})
+    visit_year = jalali_year(visit.starts_on)
+    year = next((y for y in years if y >= visit_year), years[-1] if years else None)
     return VisitSummary(
-        days=sorted(days.items()),
+        days=visit_days(visit),
         kinds=[
-            (str(label), counts[value])
+            (value, str(label), counts[value])
             for value, label in ItineraryKind.choices
             if counts.get(value)
         ],
@@ -323,7 +386,8 @@ def visit_summary(visit: Visit) -> VisitSummary:
             for p in projects
         ),
         product_types=sum(p.product_types or 0 for p in projects),
-        export_forecast=export_totals(forecasts),
+        forecast_year=year,
+        export_forecast=export_totals(f for f in forecasts if f.year == year),
     )
 
 

@@ -9,12 +9,13 @@ spreadsheet import show them on the field at fault.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,6 +38,8 @@ from tashil.investments.models import (
 from tashil.investments.workflow import ProjectStatus, can_move
 from tashil.meetings.models import Meeting
 from tashil.registry.models import Activity, Company
+
+logger = logging.getLogger(__name__)
 
 # The figures a project update may change, besides the money (see MONEY_FIELDS).
 PROJECT_FIELDS = (
@@ -68,6 +71,34 @@ def _plain(value: Any) -> Any:
             return str(int(value))
         return format(value.normalize(), "f")
     return value
+
+
+def _only(changes: Mapping[str, Any], allowed: Iterable[str], what: str) -> None:
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise TypeError(f"not {what} fields: {sorted(unknown)}")
+
+
+def _apply(row: models.Model, changes: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Set the values that differ on `row`; returns them as {field: [old, new]}, as the
+    history rows keep them."""
+    diff = {
+        name: [_plain(getattr(row, name)), _plain(value)]
+        for name, value in changes.items()
+        if getattr(row, name) != value
+    }
+    for name in diff:
+        setattr(row, name, changes[name])
+    return diff
+
+
+def _created(row: models.Model, fields: Iterable[str]) -> dict[str, list[Any]]:
+    """The filled fields of a new row, as a history row's changes."""
+    return {
+        name: [None, _plain(getattr(row, name))]
+        for name in fields
+        if getattr(row, name) not in (None, "")
+    }
 
 
 def _source(source: str) -> str:
@@ -126,6 +157,12 @@ def _check_project(project: Project) -> None:
         errors["county"] = _("The county must be in the company's province.")
     if project.estate is not None and project.estate.province_id != project.province_id:
         errors["estate"] = _("The industrial estate must be in the company's province.")
+    elif (
+        project.estate is not None
+        and project.estate.county_id is not None
+        and project.estate.county_id != project.county_id
+    ):
+        errors["estate"] = _("The industrial estate is in another county.")
     if (
         project.jobs_created is not None
         and project.jobs_planned is not None
@@ -181,8 +218,9 @@ def project_create(
     if not title:
         raise ValidationError({"title": _("Enter the project's title.")})
     if county is None:
-        county = company.county
+        # The estate's county when only the estate is named, else the company's site.
         estate = estate or company.estate
+        county = estate.county if estate is not None and estate.county else company.county
     project = Project(
         province_id=company.province_id,
         company=company,
@@ -204,11 +242,7 @@ def project_create(
     )
     _check_project(project)
     project.save()
-    changes = {
-        name: [None, _plain(getattr(project, name))]
-        for name in (*PROJECT_FIELDS, *MONEY_FIELDS, "amount_rial")
-        if getattr(project, name) not in (None, "")
-    }
+    changes = _created(project, (*PROJECT_FIELDS, *MONEY_FIELDS, "amount_rial"))
     ProjectUpdate.objects.create(
         project=project,
         kind=ProjectUpdate.Kind.CREATED,
@@ -246,9 +280,7 @@ def project_update(
 
     The status moves along `workflow.PROJECT_TRANSITIONS`. Opening (status operating) needs
     `opened_on` and brings the progress to 100%."""
-    unknown = set(changes) - set(PROJECT_FIELDS)
-    if unknown:
-        raise TypeError(f"not project fields: {sorted(unknown)}")
+    _only(changes, PROJECT_FIELDS, "project")
     source = _source(source)
     current = _locked(project)
     values = dict(changes)
@@ -271,17 +303,9 @@ def project_update(
         )
     if target == ProjectStatus.OPERATING and current.status != ProjectStatus.OPERATING:
         values.setdefault("progress", 100)
-    diff = {
-        name: [_plain(getattr(current, name)), _plain(value)]
-        for name, value in values.items()
-        if getattr(current, name) != value and name != "amount_rial"
-    }
-    if "amount_rial" in values and values["amount_rial"] != current.amount_rial:
-        diff["amount_rial"] = [current.amount_rial, values["amount_rial"]]
+    diff = _apply(current, values)
     if not diff:
         return []
-    for name in diff:
-        setattr(current, name, values[name])
     if "title" in diff:
         current.search_key = _project_key(current.title)
     _check_project(current)
@@ -345,9 +369,10 @@ def project_open(
 ) -> list[str]:
     """The line opened on `on`: status operating, the opening date, progress 100%. An opening
     recorded again (say, officially on a visit after a quiet start) moves the date to it."""
-    changes: dict[str, Any] = {"opened_on": on}
-    if project.status != ProjectStatus.OPERATING:
-        changes["status"] = ProjectStatus.OPERATING
+    # The status is asserted, not compared here: `project` may be a copy older than the row
+    # project_update locks (a withdrawn opening just moved it back), and an operating line
+    # staying operating is no change.
+    changes: dict[str, Any] = {"opened_on": on, "status": ProjectStatus.OPERATING}
     return project_update(
         actor=actor,
         project=project,
@@ -389,6 +414,10 @@ def _destination_fields(destination: Country | CountryGroup) -> dict[str, Any]:
     raise TypeError(f"not a destination: {destination!r}")
 
 
+def _export_lookup(key: Mapping[str, Any]) -> ExportFigure | None:
+    return ExportFigure.objects.select_for_update().filter(**key).first()
+
+
 @transaction.atomic
 def export_record(
     *,
@@ -414,14 +443,22 @@ def export_record(
     key = {"company": company, "project": project, "kind": kind, "year": year}
     key.update(_destination_fields(destination))
     values = {**_money_values(value), "source": source, "note": note.strip()}
-    figure = ExportFigure.objects.select_for_update().filter(**key).first()
+    figure = _export_lookup(key)
     if figure is None:
         figure = ExportFigure(**key, **values, created_by=actor)
         figure.full_clean(
             exclude=["company", "project", "country", "group", "created_by"],
             validate_constraints=False,
         )
-        figure.save()
+        try:
+            # A savepoint: when another writer inserted the same key since the lookup (there
+            # was no row to lock), the unique constraint refuses this one and the figure is
+            # updated instead, as if this call had come second.
+            with transaction.atomic():
+                figure.save()
+        except IntegrityError:
+            figure = ExportFigure.objects.select_for_update().get(**key)
+            return _export_update(actor, figure, values, company)
         changes = {name: [None, _plain(v)] for name, v in {**key, **values}.items() if v}
         _event(
             actor=actor,
@@ -432,15 +469,15 @@ def export_record(
             changes=changes,
         )
         return figure, "created"
-    diff = {
-        name: [_plain(getattr(figure, name)), _plain(v)]
-        for name, v in values.items()
-        if getattr(figure, name) != v
-    }
+    return _export_update(actor, figure, values, company)
+
+
+def _export_update(
+    actor: User | None, figure: ExportFigure, values: Mapping[str, Any], company: Company
+) -> tuple[ExportFigure, str]:
+    diff = _apply(figure, values)
     if not diff:
         return figure, "unchanged"
-    for name in diff:
-        setattr(figure, name, values[name])
     figure.full_clean(
         exclude=["company", "project", "country", "group", "created_by"], validate_constraints=False
     )
@@ -525,19 +562,11 @@ def visit_create(
 
 @transaction.atomic
 def visit_update(*, actor: User | None, visit: Visit, **changes: Any) -> list[str]:
-    unknown = set(changes) - set(VISIT_FIELDS)
-    if unknown:
-        raise TypeError(f"not visit fields: {sorted(unknown)}")
+    _only(changes, VISIT_FIELDS, "visit")
     current = Visit.objects.select_for_update().get(pk=visit.pk)
-    diff = {
-        name: [_plain(getattr(current, name)), _plain(value)]
-        for name, value in changes.items()
-        if getattr(current, name) != value
-    }
+    diff = _apply(current, changes)
     if not diff:
         return []
-    for name in diff:
-        setattr(current, name, changes[name])
     _check_visit(current)
     outside = current.items.exclude(day__gte=current.starts_on, day__lte=current.ends_on)
     if outside.exists():
@@ -592,24 +621,104 @@ def _check_item(item: ItineraryItem, visit: Visit) -> None:
         item.company = item.project.company
     elif item.project is not None and item.company != item.project.company:
         errors["project"] = _("The project belongs to another company.")
-    if item.kind == ItineraryKind.OPENING and item.day > timezone.localdate():
-        errors["day"] = _("An opening is recorded once it has happened.")
     if errors:
         raise ValidationError(errors)
     item.full_clean(exclude=["visit", "company", "project", "meeting"], validate_constraints=False)
 
 
 def _open_on_visit(actor: User | None, item: ItineraryItem, visit: Visit) -> None:
+    """Open the item's project on the item's day, if that day has come; a programme drawn up
+    before the visit waits for `openings_due` (the daily job) to open it. Always leaves an
+    "opened" history row naming the item, even when the project was already open on that day,
+    so the project page can say which visit opened it."""
     project = item.project
     if project is None:  # _check_item refuses an opening without its project
         raise ValueError("an opening names its project")
-    project_open(
-        actor=actor,
-        project=project,
-        on=item.day,
-        source=_("Opened on the visit «%(visit)s»") % {"visit": visit.title},
-        item=item,
+    if item.day > timezone.localdate():
+        return
+    source = _("Opened on the visit «%(visit)s»") % {"visit": visit.title}
+    changed = project_open(actor=actor, project=project, on=item.day, source=source, item=item)
+    if not changed:
+        ProjectUpdate.objects.create(
+            project=project,
+            kind=ProjectUpdate.Kind.OPENED,
+            on=item.day,
+            source=source,
+            item=item,
+            actor=actor,
+        )
+
+
+# The figures an opening sets, which withdrawing it restores.
+OPENING_FIELDS = ("status", "progress", "opened_on")
+
+
+def _withdraw_opening(
+    actor: User | None, item: ItineraryItem, project_id: int, visit: Visit
+) -> None:
+    """Undo what the opening `item` did to its project, when it is still the project's latest
+    opening: a stop recorded on the wrong project, or removed from the programme, must not
+    leave a line open that never opened. The workflow's "operating is final" is about real
+    openings; this corrects a record, and the history keeps both rows."""
+    project = Project.objects.select_for_update().get(pk=project_id)
+    latest = (
+        project.updates.filter(kind__in=[ProjectUpdate.Kind.OPENED, ProjectUpdate.Kind.WITHDRAWN])
+        .order_by("-created_at", "-id")
+        .first()
     )
+    if latest is None or latest.kind != ProjectUpdate.Kind.OPENED or latest.item_id != item.pk:
+        return
+    restore: dict[str, Any] = {}
+    for name in OPENING_FIELDS:
+        if name in latest.changes:
+            old = latest.changes[name][0]
+            restore[name] = dt.date.fromisoformat(old) if name == "opened_on" and old else old
+    diff = _apply(project, restore)
+    if not diff:
+        return
+    _check_project(project)
+    project.save(update_fields=[*diff, "updated_at"])
+    ProjectUpdate.objects.create(
+        project=project,
+        kind=ProjectUpdate.Kind.WITHDRAWN,
+        on=timezone.localdate(),
+        source=_("Opening withdrawn from the visit «%(visit)s»") % {"visit": visit.title},
+        changes=diff,
+        item=item,
+        actor=actor,
+    )
+
+
+def openings_due(*, today: dt.date | None = None) -> int:
+    """Open the projects of opening stops whose day has come and whose opening is not on
+    record (stops put on a programme before the visit, or moved to a later day). A stop's
+    opening is on record when its latest history row is "opened", not "withdrawn". Returns how
+    many were opened; a stop the services refuse is logged and left for a person."""
+    today = today or timezone.localdate()
+    due = list(
+        ItineraryItem.objects.filter(kind=ItineraryKind.OPENING, day__lte=today)
+        .select_related("visit", "project")
+        .order_by("day", "id")
+    )
+    latest: dict[int, str] = {}
+    for item_id, kind in (
+        ProjectUpdate.objects.filter(item__in=due)
+        .order_by("created_at", "id")
+        .values_list("item_id", "kind")
+    ):
+        latest[item_id] = kind
+    count = 0
+    for item in due:
+        if latest.get(item.pk) == ProjectUpdate.Kind.OPENED:
+            continue
+        try:
+            with transaction.atomic():
+                _open_on_visit(None, item, item.visit)
+        except ValidationError:
+            logger.warning("opening stop %s could not open its project", item.pk, exc_info=True)
+            continue
+        count += 1
+    return count
 
 
 @transaction.atomic
@@ -654,11 +763,7 @@ def item_add(
         kind="created",
         changes={
             "visit": [None, visit.pk],
-            **{
-                name: [None, _plain(getattr(item, name))]
-                for name in ITEM_FIELDS
-                if getattr(item, name) not in (None, "")
-            },
+            **_created(item, ITEM_FIELDS),
         },
     )
     if item.kind == ItineraryKind.OPENING:
@@ -670,9 +775,7 @@ def item_add(
 def item_update(*, actor: User | None, item: ItineraryItem, **changes: Any) -> list[str]:
     """Change a stop. Turning it into an opening, or moving an opening to another day or
     project, records the opening again; the project's history keeps the earlier one."""
-    unknown = set(changes) - set(ITEM_FIELDS)
-    if unknown:
-        raise TypeError(f"not itinerary fields: {sorted(unknown)}")
+    _only(changes, ITEM_FIELDS, "itinerary")
     new_project = changes.get("project")
     if new_project is not None and "company" not in changes:
         # The company follows the project it names, as on adding.
@@ -681,15 +784,11 @@ def item_update(*, actor: User | None, item: ItineraryItem, **changes: Any) -> l
     item = ItineraryItem.objects.select_related("project", "company", "meeting__body").get(
         pk=item.pk
     )
-    diff = {
-        name: [_plain(getattr(item, name)), _plain(value)]
-        for name, value in changes.items()
-        if getattr(item, name) != value
-    }
+    was_opening = item.kind == ItineraryKind.OPENING
+    old_project_id = item.project_id
+    diff = _apply(item, changes)
     if not diff:
         return []
-    for name in diff:
-        setattr(item, name, changes[name])
     _check_item(item, visit)
     item.save(update_fields=list({*diff, "company"}))
     _event(
@@ -700,6 +799,8 @@ def item_update(*, actor: User | None, item: ItineraryItem, **changes: Any) -> l
         kind="updated",
         changes=diff,
     )
+    if was_opening and old_project_id and {"kind", "day", "project"} & set(diff):
+        _withdraw_opening(actor, item, old_project_id, visit)
     if item.kind == ItineraryKind.OPENING and {"kind", "day", "project"} & set(diff):
         _open_on_visit(actor, item, visit)
     return list(diff)
@@ -707,8 +808,10 @@ def item_update(*, actor: User | None, item: ItineraryItem, **changes: Any) -> l
 
 @transaction.atomic
 def item_remove(*, actor: User | None, item: ItineraryItem) -> None:
-    """Remove a stop. An opening's project stays open: it did open, and its history says where
-    the date came from."""
+    """Remove a stop. Removing an opening withdraws it from its project when it is the
+    project's latest opening (`_withdraw_opening`); the history keeps both rows."""
+    if item.kind == ItineraryKind.OPENING and item.project_id:
+        _withdraw_opening(actor, item, item.project_id, item.visit)
     _event(
         actor=actor,
         province_id=item.visit.province_id,
@@ -725,9 +828,14 @@ def item_remove(*, actor: User | None, item: ItineraryItem) -> None:
 SHARE_FIELDS = ("sector", "basis", "value", "unit", "source", "source_url", "stated_on", "note")
 
 
+def _unit(text: str) -> str:
+    # A Persian keyboard types «٪» (U+066A): the same unit, and the same 100 cap.
+    return text.strip().replace("\u066a", "%") or "%"
+
+
 def _check_share(share: SectorShare) -> None:
     share.source = _source(share.source)
-    share.unit = share.unit.strip() or "%"
+    share.unit = _unit(share.unit)
     if share.value < 0:
         raise ValidationError({"value": _("The value cannot be negative.")})
     if share.unit == "%" and share.value > 100:
@@ -773,30 +881,20 @@ def share_add(
         target=Event.Target.SHARE,
         target_id=share.pk,
         kind="created",
-        changes={
-            name: [None, _plain(getattr(share, name))]
-            for name in SHARE_FIELDS
-            if getattr(share, name) not in (None, "")
-        },
+        changes=_created(share, SHARE_FIELDS),
     )
     return share
 
 
 @transaction.atomic
 def share_update(*, actor: User | None, share: SectorShare, **changes: Any) -> list[str]:
-    unknown = set(changes) - set(SHARE_FIELDS)
-    if unknown:
-        raise TypeError(f"not sector share fields: {sorted(unknown)}")
+    _only(changes, SHARE_FIELDS, "sector share")
+    if "unit" in changes:
+        changes["unit"] = _unit(changes["unit"])
     share = SectorShare.objects.select_for_update().get(pk=share.pk)
-    diff = {
-        name: [_plain(getattr(share, name)), _plain(value)]
-        for name, value in changes.items()
-        if getattr(share, name) != value
-    }
+    diff = _apply(share, changes)
     if not diff:
         return []
-    for name in diff:
-        setattr(share, name, changes[name])
     _check_share(share)
     share.save(update_fields=list(diff))
     _event(

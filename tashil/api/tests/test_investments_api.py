@@ -1148,6 +1148,7 @@ def test_a_visit_reads_with_its_programme_and_what_it_opened(call, secretariat, 
     assert opened["status"] == "operating"
     assert figures["investment_rial"] == 4_000_000 * RATE
     assert (figures["jobs"], figures["product_types"]) == (100, 90)
+    assert figures["forecast_year"] == 1404  # the only year forecast
     forecast = figures["export_forecast"]
     assert forecast["total"]["by_currency"] == {"USD": "1000000.00"}
     assert [row["country"]["code"] for row in forecast["by_country"]] == ["RU"]
@@ -1165,9 +1166,9 @@ def test_the_visit_detail_reads_a_bounded_number_of_queries(
     headers = bearer_for(secretariat)
     client.get(VISITS, headers=headers)
 
-    # Token, roles, the visit, its items with their links, the forecasts, their groups and
-    # the groups' members.
-    with django_assert_max_num_queries(7):
+    # Token, roles, the visit, its items with their links, which opened lines the caller sees,
+    # the forecasts, their groups and the groups' members.
+    with django_assert_max_num_queries(8):
         response = client.get(url("visit_detail", programme.pk), headers=headers)
 
     assert len(response.json()["items"]) == 5
@@ -1420,7 +1421,7 @@ def test_a_stop_moved_off_the_visits_days_is_refused(call, secretariat, programm
     assert stop.day == programme.starts_on
 
 
-def test_removing_an_opening_leaves_the_line_open(call, secretariat, programme, line):
+def test_removing_an_opening_withdraws_it_from_the_line(call, secretariat, programme, line):
     opening = programme.items.get(kind=ItineraryKind.OPENING)
 
     response = call(secretariat, "delete", url("visit_item_remove", programme.pk, opening.pk))
@@ -1434,7 +1435,16 @@ def test_removing_an_opening_leaves_the_line_open(call, secretariat, programme, 
     ]
     assert not ItineraryItem.objects.filter(pk=opening.pk).exists()
     line.refresh_from_db()
-    assert line.status == ProjectStatus.OPERATING
+    assert (line.status, line.opened_on, line.progress) == (
+        ProjectStatus.UNDER_CONSTRUCTION,
+        None,
+        95,
+    )
+    withdrawn = line.updates.get(kind=ProjectUpdate.Kind.WITHDRAWN)
+    assert withdrawn.source == persian("Opening withdrawn from the visit «%(visit)s»") % {
+        "visit": programme.title
+    }
+    assert withdrawn.actor == secretariat
 
 
 def test_a_stop_of_another_visit_is_404(call, secretariat, programme, province, today):

@@ -24,4 +24,9 @@ def control(field: BoundField) -> SafeString:
     attrs: dict[str, str | bool] = {"class": css}
     if field.errors:
         attrs["aria-invalid"] = "true"
-    return field.as_widget(attrs=attrs)
+    widget_html = field.as_widget(attrs=attrs)
+    if field.field.show_hidden_initial:
+        # As BoundField.__str__ does: the value the form was shown with
+        # (core.forms.remember_initial).
+        return widget_html + field.as_hidden(only_initial=True)
+    return widget_html

@@ -167,10 +167,13 @@ def test_the_line_s_export_forecast_is_a_million_dollars_a_year_to_arab_countrie
 
 
 def test_the_visit_summary_quotes_the_line_s_figures(dabir, spokesperson_visit, cosmetics_line):
-    summary = visit_summary(visit_get_for_user(user=dabir, pk=spokesperson_visit.pk))
+    summary = visit_summary(visit_get_for_user(user=dabir, pk=spokesperson_visit.pk), user=dabir)
     assert summary.opened_projects == [cosmetics_line]
     assert summary.investment_rial == cosmetics_line.amount_rial
     assert (summary.jobs, summary.product_types) == (100, 90)
+    # The visit is in 1404; the line's forecast is for 1405, the first year forecast from then.
+    assert jalali_year(spokesperson_visit.starts_on) == 1404
+    assert summary.forecast_year == 1405
     assert summary.export_forecast.total.by_currency == {Currency.USD: Decimal(1_000_000)}
 
 

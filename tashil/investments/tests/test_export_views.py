@@ -69,7 +69,8 @@ def test_the_totals_count_a_country_in_each_of_its_groups_and_once_overall(
     record(company, destinations.arab, dollars(600_000))
     record(company, destinations.iraq, rials(2_000_000_000))
     response = login(client, secretariat).get(LIST)
-    totals = response.context["totals"]
+    [period] = response.context["periods"]
+    totals = period.totals
     assert totals.total.rial == 1_000_000 * RATE + 2_000_000_000
     assert totals.total.count == 3
     by_group = {group.code: amounts.rial for group, amounts in totals.by_group}
@@ -86,6 +87,24 @@ def test_the_totals_count_a_country_in_each_of_its_groups_and_once_overall(
     assert "۱٬۰۵۲٬۰۰۰٬۰۰۰٬۰۰۰" in body
 
 
+def test_the_totals_never_add_a_forecast_to_an_actual_nor_one_year_to_another(
+    client: Any,
+    secretariat: Any,
+    company: Any,
+    destinations: Any,
+    record: Callable[..., ExportFigure],
+) -> None:
+    record(company, destinations.russia, dollars(1_000_000), year=1405)
+    record(company, destinations.russia, dollars(900_000), year=1405, kind="actual")
+    record(company, destinations.russia, dollars(800_000), year=1404)
+    periods = login(client, secretariat).get(LIST).context["periods"]
+    assert [(p.year, p.kind, p.totals.total.by_currency["USD"]) for p in periods] == [
+        (1405, "forecast", 1_000_000),
+        (1405, "actual", 900_000),
+        (1404, "forecast", 800_000),
+    ]
+
+
 def test_the_totals_keep_the_amounts_per_currency_as_entered(
     client: Any,
     secretariat: Any,
@@ -95,7 +114,8 @@ def test_the_totals_keep_the_amounts_per_currency_as_entered(
 ) -> None:
     record(company, destinations.russia, dollars(400_000))
     record(company, destinations.china, rials(2_000_000_000))
-    totals = login(client, secretariat).get(LIST).context["totals"]
+    [period] = login(client, secretariat).get(LIST).context["periods"]
+    totals = period.totals
     assert totals.total.by_currency == {"USD": 400_000, "IRR": 2_000_000_000}
 
 
@@ -116,7 +136,7 @@ def test_the_list_filters_by_year_kind_and_company(
     in_company = client.get(LIST, {"company": company.pk}).context["figures"]
     assert set(in_company) == {forecast, actual}
     filtered = client.get(LIST, {"company": other_company.pk})
-    assert filtered.context["totals"].total.rial == 3 * RATE
+    assert [p.totals.total.rial for p in filtered.context["periods"]] == [3 * RATE]
 
 
 def test_a_representative_sees_only_their_companys_figures(
@@ -131,7 +151,7 @@ def test_a_representative_sees_only_their_companys_figures(
     record(other_company, destinations.china, dollars(3))
     response = login(client, owner).get(LIST)
     assert list(response.context["figures"]) == [ours]
-    assert response.context["totals"].total.rial == RATE
+    assert [p.totals.total.rial for p in response.context["periods"]] == [RATE]
     assert list(response.context["form"].fields["company"].queryset) == [company]
     assert edit_url(ours) not in response.content.decode()
 

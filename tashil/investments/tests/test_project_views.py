@@ -311,7 +311,9 @@ def test_the_project_page_totals_its_export_forecast_by_group_and_by_country(
             source="سخنگوی دولت",
         )
     response = login(client, secretariat).get(detail_url(cosmetics_line))
-    totals = response.context["export_totals"]
+    [period] = response.context["export_periods"]
+    assert (period.year, period.kind) == (1405, "forecast")
+    totals = period.totals
     assert totals.total.rial == 1_000_000 * RATE
     assert {g.code: a.rial for g, a in totals.by_group} == {
         "arab_league": 600_000 * RATE,

@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tashil.factories import CompanyFactory, CountyFactory, ProvinceFactory
 from tashil.investments.models import (
@@ -22,12 +23,13 @@ from tashil.investments.models import (
     ProjectUpdate,
     Visit,
 )
-from tashil.investments.selectors import visit_get_for_user, visit_summary
+from tashil.investments.selectors import jalali_year, visit_get_for_user, visit_summary
 from tashil.investments.services import (
     export_record,
     item_add,
     item_remove,
     item_update,
+    openings_due,
     visit_create,
     visit_update,
 )
@@ -229,7 +231,9 @@ def test_the_database_refuses_an_opening_without_a_project(visit):
         ItineraryItem.objects.create(visit=visit, day=visit.starts_on, kind=K.OPENING, title="x")
 
 
-def test_an_opening_is_recorded_once_it_has_happened(province, cosmetics_line, today):
+def test_an_opening_on_a_coming_day_goes_on_the_programme_and_waits_for_its_day(
+    province, cosmetics_line, today
+):
     coming = visit_create(
         actor=None,
         province=province,
@@ -239,11 +243,19 @@ def test_an_opening_is_recorded_once_it_has_happened(province, cosmetics_line, t
         starts_on=today + dt.timedelta(days=7),
     )
 
-    with pytest.raises(ValidationError) as raised:
-        add(coming, kind=K.OPENING, project=cosmetics_line)
+    item = add(coming, kind=K.OPENING, project=cosmetics_line)
 
-    assert field_errors(raised) == {"day"}
-    assert Project.objects.get(pk=cosmetics_line.pk).status == ProjectStatus.UNDER_CONSTRUCTION
+    assert ItineraryItem.objects.get(pk=item.pk).day == coming.starts_on
+    project = Project.objects.get(pk=cosmetics_line.pk)
+    assert (project.status, project.opened_on, project.progress) == (
+        ProjectStatus.UNDER_CONSTRUCTION,
+        None,
+        95,
+    )
+    assert openings_of(project) == []
+    # The daily job leaves it alone until its day.
+    assert openings_due(today=today) == 0
+    assert Project.objects.get(pk=cosmetics_line.pk).opened_on is None
 
 
 def test_a_day_outside_the_visit_is_refused(visit):
@@ -307,7 +319,7 @@ def test_a_meeting_of_another_province_is_refused(visit, tehran_company):
     assert field_errors(raised) == {"meeting"}
 
 
-def test_moving_an_opening_to_another_day_records_the_opening_again(
+def test_moving_an_opening_to_another_day_withdraws_it_and_opens_on_the_new_day(
     three_day_visit, cosmetics_line
 ):
     first_day, last_day = three_day_visit.starts_on, three_day_visit.ends_on
@@ -316,11 +328,20 @@ def test_moving_an_opening_to_another_day_records_the_opening_again(
     changed = item_update(actor=None, item=item, day=last_day)
 
     assert changed == ["day"]
-    assert Project.objects.get(pk=cosmetics_line.pk).opened_on == last_day
+    project = Project.objects.get(pk=cosmetics_line.pk)
+    assert (project.status, project.opened_on, project.progress) == (
+        ProjectStatus.OPERATING,
+        last_day,
+        100,
+    )
     earlier, later = openings_of(cosmetics_line)
     assert (earlier.on, later.on) == (first_day, last_day)
     assert later.item_id == earlier.item_id == item.pk
-    assert later.changes == {"opened_on": [first_day.isoformat(), last_day.isoformat()]}
+    # Withdrawn in between, the line opens afresh on the new day.
+    withdrawn = cosmetics_line.updates.get(kind=ProjectUpdate.Kind.WITHDRAWN)
+    assert withdrawn.changes["opened_on"] == [first_day.isoformat(), None]
+    assert later.changes["opened_on"] == [None, last_day.isoformat()]
+    assert later.changes["status"] == [ProjectStatus.UNDER_CONSTRUCTION, ProjectStatus.OPERATING]
     assert Event.objects.filter(target=Event.Target.ITEM, target_id=item.pk, kind="updated").get()
 
 
@@ -353,7 +374,7 @@ def test_moving_an_opening_outside_the_visit_is_refused(visit, cosmetics_line):
     assert Project.objects.get(pk=cosmetics_line.pk).opened_on == visit.starts_on
 
 
-def test_removing_an_opening_leaves_the_project_open(visit, cosmetics_line, secretariat):
+def test_removing_an_opening_withdraws_it_from_the_project(visit, cosmetics_line, secretariat):
     item = add(visit, kind=K.OPENING, project=cosmetics_line)
     pk = item.pk
 
@@ -361,10 +382,24 @@ def test_removing_an_opening_leaves_the_project_open(visit, cosmetics_line, secr
 
     assert not ItineraryItem.objects.exists()
     project = Project.objects.get(pk=cosmetics_line.pk)
-    assert (project.status, project.opened_on) == (ProjectStatus.OPERATING, visit.starts_on)
+    assert (project.status, project.opened_on, project.progress) == (
+        ProjectStatus.UNDER_CONSTRUCTION,
+        None,
+        95,
+    )
     [opening] = openings_of(project)
     assert opening.item is None
-    assert visit.title in opening.source  # the history still says where the date came from
+    assert visit.title in opening.source  # the history keeps the opening that was withdrawn
+    withdrawn = project.updates.get(kind=ProjectUpdate.Kind.WITHDRAWN)
+    assert withdrawn.source == gettext("Opening withdrawn from the visit «%(visit)s»") % {
+        "visit": visit.title
+    }
+    assert withdrawn.changes == {
+        "status": [ProjectStatus.OPERATING, ProjectStatus.UNDER_CONSTRUCTION],
+        "progress": [100, 95],
+        "opened_on": [visit.starts_on.isoformat(), None],
+    }
+    assert withdrawn.actor == secretariat
     removed = Event.objects.get(target=Event.Target.ITEM, target_id=pk, kind="removed")
     assert removed.actor == secretariat
 
@@ -374,17 +409,19 @@ def test_removing_an_opening_leaves_the_project_open(visit, cosmetics_line, secr
 
 @pytest.fixture
 def reference_visit(visit, cosmetics_line, destinations, company):
-    """The reference scenario's programme (DOMAIN.md §9) with the line's export forecast."""
-    for year in (1404, 1405):
+    """The reference scenario's programme (DOMAIN.md §9) with the line's export forecast for
+    the year before the visit's, the visit's year and the year after, each a different sum."""
+    year = jalali_year(visit.starts_on)
+    for forecast_year, amount in ((year - 1, 300_000), (year, 500_000), (year + 1, 700_000)):
         for destination in (destinations.arab, destinations.russia):
             export_record(
                 actor=None,
                 company=company,
                 project=cosmetics_line,
                 kind=ExportKind.FORECAST,
-                year=year,
+                year=forecast_year,
                 destination=destination,
-                value=dollars(500_000),
+                value=dollars(amount),
                 source="سخنگوی دولت",
             )
     # Neither an actual figure nor the company's own forecast is the line's forecast.
@@ -393,7 +430,7 @@ def reference_visit(visit, cosmetics_line, destinations, company):
         company=company,
         project=cosmetics_line,
         kind=ExportKind.ACTUAL,
-        year=1404,
+        year=year,
         destination=destinations.iraq,
         value=dollars(10),
         source="گمرک",
@@ -402,7 +439,7 @@ def reference_visit(visit, cosmetics_line, destinations, company):
         actor=None,
         company=company,
         kind=ExportKind.FORECAST,
-        year=1404,
+        year=year,
         destination=destinations.china,
         value=dollars(10),
         source="شرکت",
@@ -421,20 +458,26 @@ def test_the_summary_quotes_the_openings_and_their_figures(
 ):
     visit = visit_get_for_user(user=secretariat, pk=reference_visit.pk)
     assert visit is not None
-    summary = visit_summary(visit)
+    summary = visit_summary(visit, user=secretariat)
 
     assert [item.title for item in summary.openings] == ["افتتاح خط تولید"]
     assert summary.opened_projects == [cosmetics_line]
     assert summary.investment_rial == 4_000_000 * RATE
     assert (summary.jobs, summary.product_types) == (100, 90)
+    # One year's forecast, the visit's: "a million dollars a year", not three years added up.
+    assert summary.forecast_year == jalali_year(reference_visit.starts_on)
     forecast = summary.export_forecast
-    assert (forecast.total.count, forecast.total.by_currency) == (4, {"USD": Decimal(2_000_000)})
+    assert (forecast.total.count, forecast.total.by_currency) == (2, {"USD": Decimal(1_000_000)})
     assert {group.code for group, _ in forecast.by_group} == {"arab_league", "eaeu", "neighbours"}
     assert [country.code for country, _ in forecast.by_country] == ["RU"]
     [(day, items)] = summary.days
     assert day == reference_visit.starts_on
     assert [item.starts_at for item in items] == [dt.time(h) for h in (8, 9, 11, 15, 17)]
-    assert [count for _, count in summary.kinds] == [1, 1, 1, 1, 1]
+    assert summary.kinds == [
+        (kind, str(label), 1)
+        for kind, label in K.choices
+        if kind in {K.MEETING, K.EXHIBITION, K.OPENING, K.CEREMONY, K.COUNCIL}
+    ]
 
 
 def test_the_summary_counts_a_line_opened_twice_once(
@@ -449,7 +492,7 @@ def test_the_summary_counts_a_line_opened_twice_once(
 
     visit = visit_get_for_user(user=secretariat, pk=three_day_visit.pk)
     assert visit is not None
-    summary = visit_summary(visit)
+    summary = visit_summary(visit, user=secretariat)
 
     assert len(summary.openings) == 3
     assert {p.pk for p in summary.opened_projects} == {cosmetics_line.pk, second.pk}
@@ -461,9 +504,13 @@ def test_the_summary_counts_a_line_opened_twice_once(
 def test_a_visit_without_openings_sums_to_zero(visit, secretariat):
     add(visit, kind=K.MEETING)
 
-    summary = visit_summary(visit_get_for_user(user=secretariat, pk=visit.pk))  # type: ignore[arg-type]
+    summary = visit_summary(
+        visit_get_for_user(user=secretariat, pk=visit.pk),  # type: ignore[arg-type]
+        user=secretariat,
+    )
 
     assert (summary.openings, summary.investment_rial, summary.jobs) == ([], 0, 0)
+    assert summary.forecast_year is None
     assert summary.export_forecast.total.count == 0
 
 
@@ -484,12 +531,12 @@ def test_the_summary_of_many_openings_takes_a_fixed_number_of_queries(
             source="شرکت",
         )
 
-    # The user's roles, the visit, its items with their projects, the forecasts, their
-    # countries' groups and those groups' members.
-    with django_assert_max_num_queries(6):
+    # The user's roles, the visit, its items with their projects, which of those projects the
+    # user sees, the forecasts, their countries' groups and those groups' members.
+    with django_assert_max_num_queries(7):
         visit = visit_get_for_user(user=secretariat, pk=three_day_visit.pk)
         assert visit is not None
-        summary = visit_summary(visit)
+        summary = visit_summary(visit, user=secretariat)
         titles = [(p.title, p.sector.name) for p in summary.opened_projects]
 
     assert len(titles) == 6

@@ -636,7 +636,7 @@ def test_a_day_outside_the_visit_is_refused_and_stays_selected(
     assert not ItineraryItem.objects.exists()
 
 
-def test_an_opening_after_today_is_refused(
+def test_an_opening_after_today_goes_on_the_programme_and_leaves_the_line_as_it_is(
     client: Any, secretariat: Any, province: Any, today: dt.date, cosmetics_line: Project
 ) -> None:
     visit = services.visit_create(
@@ -654,9 +654,21 @@ def test_an_opening_after_today_is_refused(
         item_data(visit, kind=ItineraryKind.OPENING, project=str(cosmetics_line.pk)),
     )
 
-    assert fa("An opening is recorded once it has happened.") in response.content.decode()
+    item = ItineraryItem.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"{url('visit_detail', visit.pk)}#item-{item.pk}"
+    assert (item.kind, item.day, item.project) == (
+        ItineraryKind.OPENING,
+        visit.starts_on,
+        cosmetics_line,
+    )
+    # The line opens on the day (services.openings_due), not when the programme is drawn up.
     cosmetics_line.refresh_from_db()
-    assert cosmetics_line.opened_on is None
+    assert (cosmetics_line.status, cosmetics_line.opened_on) == (
+        ProjectStatus.UNDER_CONSTRUCTION,
+        None,
+    )
+    assert not cosmetics_line.updates.filter(kind=ProjectUpdate.Kind.OPENED).exists()
 
 
 def test_a_stop_names_a_company_by_its_national_id_in_persian_digits(

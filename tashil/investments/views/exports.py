@@ -80,7 +80,7 @@ def export_list(request: AuthenticatedRequest) -> HttpResponse:
         {
             "form": form,
             "figures": figures[offset : offset + PAGE_SIZE],
-            "totals": selectors.export_totals(figures),
+            "periods": selectors.export_totals_by_period(figures),
             "page": page,
             "pages": pages,
             "has_next": page < pages,

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tashil.accounts.access import provinces_of
 from tashil.core import identifiers
-from tashil.core.forms import apply_service_errors
+from tashil.core.forms import apply_service_errors, remember_initial
 from tashil.core.http import AuthenticatedRequest, is_htmx
 from tashil.core.jalali import format_jalali, format_number, is_persian_ui
 from tashil.core.money import Currency
@@ -180,7 +180,19 @@ def project_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         update.lines = update_lines(update)  # type: ignore[attr-defined]
     # The visit on which the line opened: the latest opening recorded on an itinerary. Its
     # page is linked for those who see visits (a company's representative does not).
-    opening = next((u.item for u in updates if u.item is not None), None)
+    # A withdrawn opening (its stop removed or re-pointed) is no longer quoted.
+    last = max(
+        (u for u in updates if u.item is not None),
+        key=lambda u: (u.created_at, u.pk),
+        default=None,
+    )
+    opening = (
+        last.item
+        if last is not None
+        and last.kind == ProjectUpdate.Kind.OPENED
+        and project.status == ProjectStatus.OPERATING
+        else None
+    )
     visit_ids = {u.item.visit_id for u in updates if u.item is not None}
     visible_visits = (
         set(
@@ -203,7 +215,7 @@ def project_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "opening": opening,
             "visible_visits": visible_visits,
             "figures": figures,
-            "export_totals": selectors.export_totals(figures),
+            "export_periods": selectors.export_totals_by_period(figures),
             "can_edit": can_edit,
             "editable": {project.province_id} if can_edit else set(),
         },
@@ -291,6 +303,7 @@ def project_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         province_ids={project.province_id},
         project=project,
     )
+    remember_initial(form)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -300,9 +313,14 @@ def project_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 source=data["source"],
                 on=data["on"],
                 note=data.get("note") or "",
-                investment=form.money(),
-                # Only what was changed on the form: a figure left as it was is not re-asserted
-                # (opening a line brings its progress to 100% unless the progress was changed).
+                # Only what was changed on the form: a figure left as it was is not re-asserted,
+                # so a form opened before someone else's change does not undo it (and opening
+                # a line brings its progress to 100% unless the progress was changed).
+                investment=(
+                    form.money()
+                    if {"amount", "currency", "rate", "rate_on"} & set(form.changed_data)
+                    else None
+                ),
                 **{
                     name: value
                     for name, value in form.project_values().items()

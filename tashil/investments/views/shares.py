@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tashil.core.forms import apply_service_errors
+from tashil.core.forms import apply_service_errors, remember_initial
 from tashil.core.http import AuthenticatedRequest
 from tashil.investments import forms, selectors, services
 from tashil.investments.models import SectorShare, ShareBasis
@@ -88,9 +88,15 @@ def share_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = forms.ShareForm(
         request.POST or None, initial={name: getattr(share, name) for name in SHARE_FIELDS}
     )
+    remember_initial(form)
     if request.method == "POST" and form.is_valid():
         try:
-            changed = services.share_update(actor=request.user, share=share, **form.cleaned_data)
+            # Only the fields changed on the form: a stale form must not undo another edit.
+            changed = services.share_update(
+                actor=request.user,
+                share=share,
+                **{k: v for k, v in form.cleaned_data.items() if k in form.changed_data},
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:

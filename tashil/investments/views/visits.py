@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tashil.accounts.access import has_role
-from tashil.core.forms import apply_service_errors
+from tashil.core.forms import apply_service_errors, remember_initial
 from tashil.core.http import AuthenticatedRequest
 from tashil.core.jalali import format_jalali, jalali_input_value
 from tashil.core.money import Money
@@ -133,10 +133,11 @@ def visit_create(request: AuthenticatedRequest) -> HttpResponse:
 def visit_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     visit = _editable(request, pk)
     form = VisitForm(request.POST or None, initial=VisitForm.initial_for(visit))
+    remember_initial(form)
     if request.method == "POST" and form.is_valid():
         try:
             changed = services.visit_update(
-                actor=request.user, visit=visit, **form.service_values()
+                actor=request.user, visit=visit, **_changed(form, form.service_values())
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -183,7 +184,7 @@ def visit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     context = {
         "visit": visit,
         "can_edit": selectors.can_edit(request.user, visit.province_id),
-        **_summary_context(selectors.visit_summary(visit)),
+        **_summary_context(selectors.visit_summary(visit, user=request.user)),
     }
     return render(request, "investments/visit_detail.html", context)
 
@@ -203,16 +204,22 @@ def visit_programme(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 def _opened_message(request: AuthenticatedRequest, values: dict[str, Any]) -> None:
-    """An opening sets its project's opening date: say so, with the way to the project."""
+    """An opening sets its project's opening date, or will on its day: say so, with the way to
+    the project."""
     project = values["project"]
+    planned = values["day"] > timezone.localdate()
     link = format_html(
-        '<a href="{}" class="alert-link" data-testid="opened-project">{}</a>',
+        '<a href="{}" class="alert-link" data-testid="{}">{}</a>',
         reverse("investments:project_detail", kwargs={"pk": project.pk}),
+        "planned-opening" if planned else "opened-project",
         project.title,
     )
-    sentence = conditional_escape(
-        _("The opening date of %(project)s was set to %(date)s and its status to operating.")
-    )
+    if planned:
+        # services._open_on_visit waits for the day (the daily job opens the line then).
+        text = _("The opening of %(project)s is on the programme; the line opens on %(date)s.")
+    else:
+        text = _("The opening date of %(project)s was set to %(date)s and its status to operating.")
+    sentence = conditional_escape(text)
     messages.success(
         request,
         mark_safe(sentence % {"project": link, "date": format_jalali(values["day"])}),  # noqa: S308 - escaped above
@@ -248,6 +255,16 @@ def item_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
+def _changed(form: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """The service values of the fields changed on the form: a form opened before another
+    user's edit must not write that edit back. A visit's last day follows its first when left
+    empty, so it goes with it."""
+    changed = set(form.changed_data)
+    if "starts_on" in changed:
+        changed.add("ends_on")
+    return {name: value for name, value in values.items() if name in changed}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def item_edit(request: AuthenticatedRequest, pk: int, item: int) -> HttpResponse:
@@ -260,11 +277,12 @@ def item_edit(request: AuthenticatedRequest, pk: int, item: int) -> HttpResponse
         user=request.user,
         item=stop,
     )
+    remember_initial(form)
     if request.method == "POST" and form.is_valid():
         values = form.service_values()
         before = (stop.kind, stop.day, stop.project_id)
         try:
-            changed = services.item_update(actor=request.user, item=stop, **values)
+            changed = services.item_update(actor=request.user, item=stop, **_changed(form, values))
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
