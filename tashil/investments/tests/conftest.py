@@ -149,3 +149,74 @@ def visit(province: Any, today: dt.date) -> Any:
         starts_on=day,
         ends_on=day,
     )
+
+
+def reference_programme(
+    province: Any,
+    today: dt.date,
+    cosmetics_line: Any,
+    *,
+    meeting: Any = None,
+    university_at: dt.time | None = None,
+) -> Any:
+    """The reference scenario's programme over the two days before today (DOMAIN.md §9),
+    entered out of order, through the services."""
+    from tashil.investments.models import ItineraryKind
+    from tashil.investments.services import item_add, visit_create
+
+    first, second = today - dt.timedelta(days=2), today - dt.timedelta(days=1)
+    visit = visit_create(
+        actor=None,
+        province=province,
+        title="سفر سخنگوی دولت به استان قزوین",
+        visitor_name="فاطمه مهاجرانی",
+        visitor_title="سخنگوی دولت",
+        starts_on=first,
+        ends_on=second,
+    )
+    item_add(
+        actor=None,
+        visit=visit,
+        day=second,
+        starts_at=dt.time(17, 0),
+        kind=ItineraryKind.COUNCIL,
+        title="جلسه شورای اداری استان",
+        place="استانداری قزوین",
+        meeting=meeting,
+    )
+    item_add(
+        actor=None,
+        visit=visit,
+        day=first,
+        starts_at=dt.time(11, 0),
+        kind=ItineraryKind.EXHIBITION,
+        title="بازدید از نمایشگاه توانمندی‌های صنعتی استان",
+        place="شهر صنعتی کاسپین",
+    )
+    item_add(
+        actor=None,
+        visit=visit,
+        day=first,
+        starts_at=dt.time(8, 30),
+        kind=ItineraryKind.MEETING,
+        title="دیدار با امام جمعه قزوین",
+    )
+    item_add(
+        actor=None,
+        visit=visit,
+        day=second,
+        starts_at=dt.time(10, 0),
+        kind=ItineraryKind.OPENING,
+        title="افتتاح خط تولید محصولات آرایشی و بهداشتی",
+        place="شهر صنعتی کاسپین",
+        project=cosmetics_line,
+    )
+    item_add(
+        actor=None,
+        visit=visit,
+        day=second,
+        starts_at=university_at,
+        kind=ItineraryKind.UNIVERSITY,
+        title="مراسم روز زن در دانشگاه فرهنگیان",
+    )
+    return visit

@@ -13,7 +13,6 @@ import zoneinfo
 from typing import Any
 
 import pytest
-from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext, pgettext
 
@@ -24,6 +23,7 @@ from tashil.investments import services
 from tashil.investments.models import ItineraryKind, Project, Visit
 from tashil.investments.pdf import programme_pdf
 from tashil.investments.selectors import visit_get_for_user
+from tashil.investments.tests.conftest import reference_programme
 from tashil.meetings.models import Body, Meeting, Weekday
 from tashil.meetings.tests.pdftext import pdf_pages, pdf_text
 from tashil.meetings.workflow import MeetingKind
@@ -79,66 +79,14 @@ def hq_meeting(province: Any, today: dt.date) -> Any:
         number=227,
         starts_at=dt.datetime.combine(today, dt.time(9, 30), tzinfo=TEHRAN),
     )
-    if hasattr(Meeting, "province_id"):
-        return meeting
-    # With the province the item service compares with the visit's (as the views' form reads it).
-    return Meeting.objects.annotate(province_id=F("body__province_id")).get(pk=meeting.pk)
+    return meeting
 
 
 @pytest.fixture
 def scenario(
     province: Any, today: dt.date, cosmetics_line: Project, company: Any, hq_meeting: Any
 ) -> Visit:
-    first, second = today - dt.timedelta(days=2), today - dt.timedelta(days=1)
-    visit = services.visit_create(
-        actor=None,
-        province=province,
-        title="سفر سخنگوی دولت به استان قزوین",
-        visitor_name="فاطمه مهاجرانی",
-        visitor_title="سخنگوی دولت",
-        starts_on=first,
-        ends_on=second,
-    )
-    add(
-        visit,
-        day=second,
-        starts_at=dt.time(17, 0),
-        kind=ItineraryKind.COUNCIL,
-        title="جلسه شورای اداری استان",
-        place="استانداری قزوین",
-        meeting=hq_meeting,
-    )
-    add(
-        visit,
-        day=first,
-        starts_at=dt.time(11, 0),
-        kind=ItineraryKind.EXHIBITION,
-        title="بازدید از نمایشگاه توانمندی‌های صنعتی استان",
-        place="شهر صنعتی کاسپین",
-    )
-    add(
-        visit,
-        day=first,
-        starts_at=dt.time(8, 30),
-        kind=ItineraryKind.MEETING,
-        title="دیدار با امام جمعه قزوین",
-    )
-    add(
-        visit,
-        day=second,
-        starts_at=dt.time(10, 0),
-        kind=ItineraryKind.OPENING,
-        title="افتتاح خط تولید محصولات آرایشی و بهداشتی",
-        place="شهر صنعتی کاسپین",
-        project=cosmetics_line,
-    )
-    add(
-        visit,
-        day=second,
-        kind=ItineraryKind.UNIVERSITY,
-        title="مراسم روز زن در دانشگاه فرهنگیان",
-    )
-    return visit
+    return reference_programme(province, today, cosmetics_line, meeting=hq_meeting)
 
 
 def test_the_programme_names_the_visit_the_visitor_and_the_days(

@@ -36,7 +36,7 @@ from tashil.investments.models import (
     ProjectUpdate,
     Visit,
 )
-from tashil.investments.tests.conftest import dollars
+from tashil.investments.tests.conftest import dollars, reference_programme
 from tashil.investments.visit_forms import day_label
 from tashil.investments.workflow import ProjectStatus
 from tashil.meetings.models import Body, Meeting
@@ -862,56 +862,7 @@ def scenario(
     province: Any, today: dt.date, cosmetics_line: Project, forecast: None, company: Any
 ) -> Visit:
     """The reference scenario's programme over two days (DOMAIN.md §9), entered out of order."""
-    first, second = today - dt.timedelta(days=2), today - dt.timedelta(days=1)
-    visit = services.visit_create(
-        actor=None,
-        province=province,
-        title="سفر سخنگوی دولت به استان قزوین",
-        visitor_name="فاطمه مهاجرانی",
-        visitor_title="سخنگوی دولت",
-        starts_on=first,
-        ends_on=second,
-    )
-    add(
-        visit,
-        day=second,
-        starts_at=dt.time(17, 0),
-        kind=ItineraryKind.COUNCIL,
-        title="جلسه شورای اداری استان",
-        place="استانداری قزوین",
-    )
-    add(
-        visit,
-        day=first,
-        starts_at=dt.time(11, 0),
-        kind=ItineraryKind.EXHIBITION,
-        title="بازدید از نمایشگاه توانمندی‌های صنعتی استان",
-        place="شهر صنعتی کاسپین",
-    )
-    add(
-        visit,
-        day=first,
-        starts_at=dt.time(8, 30),
-        kind=ItineraryKind.MEETING,
-        title="دیدار با امام جمعه قزوین",
-    )
-    add(
-        visit,
-        day=second,
-        starts_at=dt.time(10, 0),
-        kind=ItineraryKind.OPENING,
-        title="افتتاح خط تولید محصولات آرایشی و بهداشتی",
-        place="شهر صنعتی کاسپین",
-        project=cosmetics_line,
-    )
-    add(
-        visit,
-        day=second,
-        starts_at=dt.time(12, 30),
-        kind=ItineraryKind.UNIVERSITY,
-        title="مراسم روز زن در دانشگاه فرهنگیان",
-    )
-    return visit
+    return reference_programme(province, today, cosmetics_line, university_at=dt.time(12, 30))
 
 
 def test_the_summary_page_shows_the_programme_by_day_in_order(
