@@ -41,7 +41,9 @@ class CountyFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("code",)
 
     province = factory.SubFactory(ProvinceFactory)
-    code = factory.Sequence(lambda n: f"26{n % 100:02d}")
+    # Within the province's own codes: the factory gets or creates by code, and a code of
+    # another province would hand back that province's county.
+    code = factory.LazyAttributeSequence(lambda o, n: f"{o.province.code}{n % 100:02d}")
     name = factory.LazyFunction(fake.city)
 
 

@@ -294,7 +294,9 @@ def test_a_status_the_workflow_does_not_allow_is_refused_on_the_status_column(
 
 def test_companies_outside_the_province_and_repeated_rows_are_refused(reference, province, company):
     elsewhere = CompanyFactory(
-        county=CountyFactory(province=ProvinceFactory(code="01", name="آذربایجان شرقی"))
+        county=CountyFactory(
+            province=ProvinceFactory(code="01", name="آذربایجان شرقی"), code="0101"
+        )
     )
     rows = [
         project_row(company),
