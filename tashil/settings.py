@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "tashil.cases",
     "tashil.meetings",
     "tashil.investments",
+    "tashil.figures",
     "tashil.accounts",
     "tashil.notifications",
     "tashil.api",

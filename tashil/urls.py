@@ -16,6 +16,7 @@ urlpatterns = [
     path("cases/", include("tashil.cases.urls")),
     path("meetings/", include("tashil.meetings.urls")),
     path("investments/", include("tashil.investments.urls")),
+    path("figures/", include("tashil.figures.urls")),
     path("open311/v2/", include("tashil.open311.urls")),
     path("", include("tashil.core.urls")),
 ]

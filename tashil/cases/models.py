@@ -144,6 +144,17 @@ class Case(models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
+    # What the HQ's help achieved, recorded by the secretariat once known (DOMAIN.md §7): the loan
+    # or facility approved for the unit, in rial, and the jobs kept. `results_on` is the day it
+    # was achieved, the day the figures count it on.
+    approved_amount = models.PositiveBigIntegerField(
+        _("loan or facility approved (rial)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_AMOUNT)],
+    )
+    jobs_preserved = models.PositiveIntegerField(_("jobs preserved"), null=True, blank=True)
+    results_on = models.DateField(_("results achieved on"), null=True, blank=True, db_index=True)
     merged_into = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -181,6 +192,27 @@ class Case(models.Model):
             models.CheckConstraint(
                 condition=models.Q(amount__isnull=True) | models.Q(amount__lte=MAX_AMOUNT),
                 name="case_amount_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(approved_amount__isnull=True)
+                | models.Q(approved_amount__lte=MAX_AMOUNT),
+                name="case_approved_amount_range",
+            ),
+            # Results carry the day they were achieved, and a day carries some result.
+            models.CheckConstraint(
+                condition=models.Q(
+                    results_on__isnull=True,
+                    approved_amount__isnull=True,
+                    jobs_preserved__isnull=True,
+                )
+                | (
+                    models.Q(results_on__isnull=False)
+                    & (
+                        models.Q(approved_amount__isnull=False)
+                        | models.Q(jobs_preserved__isnull=False)
+                    )
+                ),
+                name="case_results_dated",
             ),
             # A merged case points at the case it was merged into, and only a merged case does.
             models.CheckConstraint(
@@ -241,6 +273,14 @@ class Referral(models.Model):
     answered_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Working days the case waited on the company while this referral was open: the clock was
+    # stopped, so they do not count against the agency.
+    paused_days = models.PositiveSmallIntegerField(default=0)
+    # Working days from referral to answer, less `paused_days`; set when the agency answers so
+    # that the scorecard's average and percentile are one aggregate, not a calendar walk per row.
+    response_days = models.PositiveSmallIntegerField(
+        _("response time (working days)"), null=True, blank=True
+    )
     # 0 = on time; 1…n = the escalation steps (settings.TASHIL_ESCALATION_STEPS) already notified.
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
     created_by = models.ForeignKey(
@@ -270,6 +310,10 @@ class Referral(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(status="answered") | models.Q(answered_at__isnull=False),
                 name="referral_answered_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="answered") | models.Q(response_days__isnull=False),
+                name="referral_answered_has_response_days",
             ),
         ]
 

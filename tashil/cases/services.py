@@ -33,6 +33,7 @@ from tashil.agencies.escalation import (
 from tashil.agencies.models import Agency
 from tashil.cases.attachments import EXTENSIONS, CheckedFile, check_uploads
 from tashil.cases.models import (
+    MAX_AMOUNT,
     Attachment,
     Case,
     CaseEvent,
@@ -47,6 +48,7 @@ from tashil.cases.tracking import new_tracking
 from tashil.cases.workflow import FINAL, OUTCOMES, Actor, CaseStatus, Move, move
 from tashil.core.selectors import work_calendar
 from tashil.core.text import search_key, to_persian_digits
+from tashil.core.workdays import WorkCalendar
 from tashil.core.workflow import compare_and_set, refusal
 from tashil.geo.models import Province
 from tashil.notifications.services import notify
@@ -105,6 +107,7 @@ class EventKind(models.TextChoices):
     DEADLINES_MOVED = "deadlines_moved", _("deadlines moved for the pause")
     ATTACHED = "attached", _("files attached")
     MERGED_IN = "merged_in", _("duplicate merged in")
+    RESULTS = "results", _("results recorded")
     # Written by the meetings app: put on / taken off an agenda, and each step of a resolution
     # on the case, so the case's timeline tells the whole story.
     AGENDA = "agenda", _("meeting agenda")
@@ -582,7 +585,8 @@ def _move_deadlines(*, actor: User | None, case: Case, since: dt.datetime) -> No
     for referral in case.referrals.select_for_update().filter(status=ReferralStatus.OPEN):
         old = referral.due_on
         referral.due_on = calendar.add_working_days(old, paused)
-        referral.save(update_fields=["due_on"])
+        referral.paused_days = min(referral.paused_days + paused, MAX_RESPONSE_DAYS)
+        referral.save(update_fields=["due_on", "paused_days"])
         moved.append(
             {
                 "agency": referral.agency_id,
@@ -807,6 +811,21 @@ def _locked_open_referral(actor: User, referral: Referral) -> Referral:
     return locked
 
 
+# The column is a small integer; no answer takes longer than a working lifetime.
+MAX_RESPONSE_DAYS = 32_000
+
+
+def response_days(
+    referral: Referral, *, answered_on: dt.date, calendar: WorkCalendar | None = None
+) -> int:
+    """Working days from the referral to its answer, without the days the case waited on the
+    company (the agency's clock was stopped then). The scorecard averages this stored value."""
+    calendar = calendar or work_calendar()
+    sent_on = timezone.localdate(referral.created_at)
+    taken = calendar.working_days_between(sent_on, answered_on) - referral.paused_days
+    return min(max(taken, 0), MAX_RESPONSE_DAYS)
+
+
 @transaction.atomic
 def referral_answer(
     *, actor: User, referral: Referral, answer: str, files: Sequence[Any] = ()
@@ -818,7 +837,11 @@ def referral_answer(
     locked = _locked_open_referral(actor, referral)
     now = timezone.now()
     updated = Referral.objects.filter(pk=locked.pk, status=ReferralStatus.OPEN).update(
-        status=ReferralStatus.ANSWERED, answer=answer.strip(), answered_at=now, answered_by=actor
+        status=ReferralStatus.ANSWERED,
+        answer=answer.strip(),
+        answered_at=now,
+        answered_by=actor,
+        response_days=response_days(locked, answered_on=timezone.localdate(now)),
     )
     if updated != 1:
         raise CaseError(_("This referral is no longer waiting for an answer."), code="not_open")
@@ -1063,6 +1086,61 @@ def case_reopen(*, actor: User, case: Case, reason: str) -> Case:
         body=reason,
     )
     return result
+
+
+@transaction.atomic
+def case_record_results(
+    *,
+    actor: User,
+    case: Case,
+    approved_amount: int | None,
+    jobs_preserved: int | None,
+    results_on: dt.date | None,
+) -> Case:
+    """The secretariat records what the HQ's help achieved for the unit: the loan or facility
+    approved (rial) and the jobs preserved, with the day it was achieved. Both empty clears the
+    record. The dashboard counts them on `results_on`."""
+    if Actor.SECRETARIAT not in actor_kinds(actor, case):
+        raise CaseError(_("Only the secretariat records a case's results."), code="not_allowed")
+    if approved_amount is None and jobs_preserved is None:
+        results_on = None
+    elif results_on is None:
+        raise CaseError(_("Enter the day the results were achieved."), code="results_on_required")
+    elif results_on > timezone.localdate():
+        raise CaseError(_("Results cannot be dated in the future."), code="results_in_future")
+    elif results_on < timezone.localdate(case.created_at):
+        raise CaseError(
+            _("Results cannot be dated before the case was filed."), code="results_before_case"
+        )
+    if approved_amount is not None and not 0 <= approved_amount <= MAX_AMOUNT:
+        raise CaseError(_("The approved amount is out of range."), code="amount_range")
+    if jobs_preserved is not None and jobs_preserved < 0:
+        raise CaseError(_("Jobs cannot be negative."), code="jobs_range")
+    locked = _locked(case)
+    before = {
+        "approved_amount": locked.approved_amount,
+        "jobs_preserved": locked.jobs_preserved,
+        "results_on": locked.results_on.isoformat() if locked.results_on else None,
+    }
+    locked.approved_amount = approved_amount
+    locked.jobs_preserved = jobs_preserved
+    locked.results_on = results_on
+    after = {
+        "approved_amount": approved_amount,
+        "jobs_preserved": jobs_preserved,
+        "results_on": results_on.isoformat() if results_on else None,
+    }
+    if after == before:
+        return locked
+    locked.save(update_fields=["approved_amount", "jobs_preserved", "results_on"])
+    _event(
+        case=locked,
+        actor=actor,
+        kind=EventKind.RESULTS,
+        data={"before": before, "after": after},
+    )
+    _refresh(case, locked)
+    return case
 
 
 def cases_close_unconfirmed(*, now: dt.datetime) -> int:

@@ -1,0 +1,766 @@
+"""The figures people ask for (DOMAIN.md §7), counted in the database from the records themselves.
+
+Every function here takes a province and a `Period` and returns plain dataclasses; the dashboard,
+the county comparison, the scorecard, the weekly report, the press brief and the API all read the
+same functions, so a number is the same wherever it appears. `docs/figures.md` defines each one;
+`links.py` builds the list of records behind each number with the same definition.
+
+Nothing loops over rows in Python: each figure is an aggregate (conditional counts and sums,
+grouped by category, county or agency). The only stored summary is `Referral.response_days`,
+which the answering service writes, because working days need the holiday calendar.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+from django.db.models import (
+    Count,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
+
+from tashil.accounts.access import has_role, is_administrator, scopes_of
+from tashil.accounts.roles import Role
+from tashil.agencies.models import Agency
+from tashil.cases.models import Case, Category, Outcome, Referral, ReferralStatus
+from tashil.cases.selectors import overdue_q
+from tashil.cases.workflow import OPEN, CaseStatus
+from tashil.core.money import Currency
+from tashil.figures.period import Period, jalali_year_of
+from tashil.geo.models import Country, CountryGroup, County, Province
+from tashil.investments.models import ExportFigure, ExportKind, Project, SectorShare
+from tashil.investments.workflow import ProjectStatus
+from tashil.meetings.models import Meeting, Resolution
+from tashil.meetings.selectors import BUCKETS as RESOLUTION_BUCKETS
+from tashil.meetings.workflow import ISSUED, MeetingKind, MeetingStatus
+from tashil.registry.models import (
+    Certificate,
+    CompanyStatus,
+    KnowledgeBasedTarget,
+    StatusChange,
+)
+from tashil.registry.selectors import month_ends
+
+# --- Who reads what -----------------------------------------------------------------------------
+
+
+def dashboard_provinces(user: Any) -> list[Province]:
+    """Provinces whose dashboard, county comparison, weekly report and press brief the user
+    reads: the provincial secretariat and the executive (DOMAIN.md §2)."""
+    if is_administrator(user):
+        return list(Province.objects.order_by("code"))
+    ids = {s.province_id for s in scopes_of(user) if s.role in (Role.SECRETARIAT, Role.EXECUTIVE)}
+    return list(Province.objects.filter(pk__in=ids).order_by("code"))
+
+
+def scorecard_agencies(user: Any, province: Province) -> QuerySet[Agency] | None:
+    """The agencies whose cards the user sees in `province`: all of them for the secretariat
+    and the executive; their own agency for its officers and head; None when the user sees no
+    card there."""
+    agencies = Agency.objects.filter(province=province)
+    if province in dashboard_provinces(user):
+        return agencies
+    own = [
+        s.agency_id
+        for s in scopes_of(user)
+        if s.role in (Role.AGENCY_OFFICER, Role.AGENCY_HEAD) and s.agency_id
+    ]
+    if not own:
+        return None
+    return agencies.filter(pk__in=own)
+
+
+def can_edit_press_brief(user: Any, province: Province) -> bool:
+    """The press office works in the governor's office (executive) or the secretariat."""
+    return province in dashboard_provinces(user) and has_role(
+        user, Role.SECRETARIAT, Role.EXECUTIVE
+    )
+
+
+def _share(part: int, whole: int) -> int | None:
+    """A whole percentage, or None when there is nothing to divide by."""
+    return round(100 * part / whole) if whole else None
+
+
+# --- Knowledge-based units ------------------------------------------------------------------------
+
+
+def _valid_on(day: dt.date) -> Q:
+    """`CertificateQuerySet.valid_on` as a Q, for conditional aggregates."""
+    return Q(issued_on__lte=day, expires_on__gte=day) & (
+        Q(revoked_on__isnull=True) | Q(revoked_on__gt=day)
+    )
+
+
+def knowledge_based_counts(
+    *, province: Province, days: list[dt.date], county: County | None = None
+) -> dict[dt.date, int]:
+    """Active knowledge-based units on each day, in one query: one conditional distinct count of
+    companies per day over the province's certificates."""
+    if not days:
+        return {}
+    certificates = Certificate.objects.filter(company__province=province)
+    if county is not None:
+        certificates = certificates.filter(company__county=county)
+    totals = certificates.aggregate(
+        **{
+            f"d{index}": Count("company", filter=_valid_on(day), distinct=True)
+            for index, day in enumerate(days)
+        }
+    )
+    return {day: totals[f"d{index}"] for index, day in enumerate(days)}
+
+
+@dataclass
+class KnowledgeBased:
+    on: dt.date
+    count: int
+    target: KnowledgeBasedTarget | None
+    # (month end, count) from the period's first month to its end.
+    series: list[tuple[dt.date, int]]
+
+    @property
+    def target_share(self) -> int | None:
+        return _share(self.count, self.target.count) if self.target else None
+
+
+def knowledge_based(*, province: Province, period: Period) -> KnowledgeBased:
+    points = month_ends(period.start, period.end)
+    counts = knowledge_based_counts(province=province, days=points)
+    target = (
+        KnowledgeBasedTarget.objects.filter(province=province, created_at__date__lte=period.end)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return KnowledgeBased(
+        on=period.end,
+        count=counts[period.end],
+        target=target,
+        series=[(point, counts[point]) for point in points],
+    )
+
+
+# --- Cases ------------------------------------------------------------------------------------
+
+
+@dataclass
+class CaseFigures:
+    """The cases filed in the period, by where they stand now: still in progress, resolved,
+    or closed without a resolution (rejected, unresolved, escalated to the national HQ).
+    Duplicates merged into another case are not counted."""
+
+    received: int = 0
+    in_progress: int = 0
+    resolved: int = 0
+    not_resolved: int = 0
+
+    @property
+    def share_resolved(self) -> int | None:
+        return _share(self.resolved, self.received)
+
+
+# The buckets as filters on Case, shared with the case list (`links.py`, `cases.selectors`).
+CASE_BUCKETS: dict[str, Q] = {
+    "received": ~Q(status=CaseStatus.MERGED),
+    "in_progress": Q(status__in=sorted(OPEN)),
+    # Resolved, whether or not the company has confirmed yet (closed keeps the outcome).
+    "resolved": Q(outcome=Outcome.RESOLVED)
+    & Q(status__in=[CaseStatus.RESOLVED, CaseStatus.CLOSED]),
+    "not_resolved": ~Q(status=CaseStatus.MERGED)
+    & ~Q(status__in=sorted(OPEN))
+    & ~(Q(outcome=Outcome.RESOLVED) & Q(status__in=[CaseStatus.RESOLVED, CaseStatus.CLOSED])),
+}
+
+
+def filed_in(period: Period, prefix: str = "") -> Q:
+    first, after = period.bounds()
+    return Q(**{f"{prefix}created_at__gte": first, f"{prefix}created_at__lt": after})
+
+
+def _case_counts() -> dict[str, Any]:
+    return {name: Count("pk", filter=q) for name, q in CASE_BUCKETS.items()}
+
+
+def case_figures(
+    *, province: Province, period: Period, county: County | None = None
+) -> CaseFigures:
+    cases = Case.objects.filter(filed_in(period), province=province)
+    if county is not None:
+        cases = cases.filter(county=county)
+    return CaseFigures(**cases.aggregate(**_case_counts()))
+
+
+def case_figures_by(
+    *, province: Province, period: Period, by: str
+) -> list[tuple[Any, CaseFigures]]:
+    """`by` is "category" or "county": one row per category (or county) with any case filed in
+    the period, most cases first."""
+    model: type[models.Model] = Category if by == "category" else County
+    rows = (
+        Case.objects.filter(filed_in(period), province=province)
+        .values(by)
+        .annotate(**_case_counts())
+        .order_by()
+    )
+    objects: dict[int, Any] = model._default_manager.in_bulk([row[by] for row in rows])
+    result = [
+        (objects[row[by]], CaseFigures(**{name: row[name] for name in CASE_BUCKETS}))
+        for row in rows
+        if row["received"]
+    ]
+    return sorted(result, key=lambda entry: (-entry[1].received, str(entry[0])))
+
+
+# --- Resolutions and sessions -------------------------------------------------------------------
+
+
+@dataclass
+class ResolutionFigures:
+    """Resolutions issued at sessions held in the period, by where they stand now (Qazvin's
+    split: executed, in follow-up, not executed). Withdrawn ones count in the total only."""
+
+    total: int = 0
+    executed: int = 0
+    follow_up: int = 0
+    not_executed: int = 0
+
+    @property
+    def executed_share(self) -> int | None:
+        return _share(self.executed, self.executed + self.follow_up + self.not_executed)
+
+
+def held_in(period: Period, prefix: str = "") -> Q:
+    first, after = period.bounds()
+    return Q(**{f"{prefix}starts_at__gte": first, f"{prefix}starts_at__lt": after})
+
+
+def issued_resolutions(*, province: Province, period: Period) -> QuerySet[Resolution]:
+    return Resolution.objects.filter(
+        held_in(period, "meeting__"), province=province, state__in=sorted(ISSUED)
+    )
+
+
+def _resolution_counts() -> dict[str, Any]:
+    # Distinct: grouping by addressee joins one row per responsible agency.
+    return {
+        "total": Count("pk", distinct=True),
+        **{
+            name: Count("pk", filter=RESOLUTION_BUCKETS[name], distinct=True)
+            for name in ("executed", "follow_up", "not_executed")
+        },
+    }
+
+
+def resolution_figures(
+    *, province: Province, period: Period, county: County | None = None
+) -> ResolutionFigures:
+    rows = issued_resolutions(province=province, period=period)
+    if county is not None:
+        rows = rows.filter(county=county)
+    return ResolutionFigures(**rows.aggregate(**_resolution_counts()))
+
+
+@dataclass
+class SessionFigures:
+    """Sessions held (minutes closed) in the period, by kind of body."""
+
+    provincial: int = 0
+    working_group: int = 0
+    county: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.provincial + self.working_group + self.county
+
+
+def held_sessions(*, province: Province, period: Period) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(
+        held_in(period), body__province=province, status=MeetingStatus.CLOSED
+    )
+
+
+def session_figures(*, province: Province, period: Period) -> SessionFigures:
+    rows = held_sessions(province=province, period=period).aggregate(
+        **{kind.value: Count("pk", filter=Q(body__kind=kind.value)) for kind in MeetingKind}
+    )
+    return SessionFigures(**rows)
+
+
+# --- Units revived, jobs, loans -------------------------------------------------------------------
+
+WORKING = [CompanyStatus.OPERATING, CompanyStatus.PARTLY_OPERATING]
+
+
+def revivals(*, province: Province, period: Period) -> QuerySet[StatusChange]:
+    """Status changes in the period that brought an idle unit back to work: the new status is
+    operating (or partly) and the company's status just before it was idle."""
+    previous = (
+        StatusChange.objects.filter(company=OuterRef("company"))
+        .filter(Q(since__lt=OuterRef("since")) | Q(since=OuterRef("since"), pk__lt=OuterRef("pk")))
+        .order_by("-since", "-pk")
+        .values("status")[:1]
+    )
+    return (
+        StatusChange.objects.filter(
+            company__province=province,
+            since__range=(period.start, period.end),
+            status__in=WORKING,
+        )
+        .annotate(previous=Subquery(previous))
+        .filter(previous=CompanyStatus.IDLE)
+    )
+
+
+def revived_units(*, province: Province, period: Period) -> int:
+    return revivals(province=province, period=period).values("company").distinct().count()
+
+
+@dataclass
+class Results:
+    """What the HQ's help achieved, as the secretariat recorded it on cases (`Case.results_on`
+    in the period), and the jobs the lines opened in the period created."""
+
+    approved_rial: int = 0
+    jobs_preserved: int = 0
+    jobs_created: int = 0
+    cases: int = 0
+
+
+def results(*, province: Province, period: Period) -> Results:
+    recorded = Case.objects.filter(
+        province=province, results_on__range=(period.start, period.end)
+    ).aggregate(
+        approved_rial=Coalesce(Sum("approved_amount"), 0),
+        jobs_preserved=Coalesce(Sum("jobs_preserved"), 0),
+        cases=Count("pk"),
+    )
+    created = openings(province=province, period=period).aggregate(
+        jobs=Coalesce(Sum("jobs_created"), 0)
+    )
+    return Results(jobs_created=created["jobs"], **recorded)
+
+
+# --- Openings, exports, shares -------------------------------------------------------------------
+
+
+def openings(*, province: Province, period: Period) -> QuerySet[Project]:
+    """Lines opened in the period (status operating, opening day in the period)."""
+    return Project.objects.filter(
+        province=province,
+        status=ProjectStatus.OPERATING,
+        opened_on__range=(period.start, period.end),
+    )
+
+
+@dataclass
+class Openings:
+    count: int = 0
+    investment_rial: int = 0
+    jobs: int = 0
+    products: int = 0
+    # (currency, amount as entered): a dollar investment is quoted in dollars.
+    by_currency: list[tuple[str, Decimal]] = field(default_factory=list)
+    # The largest lines, for the page and the press brief.
+    lines: list[Project] = field(default_factory=list)
+
+
+def opening_figures(*, province: Province, period: Period, lines: int = 10) -> Openings:
+    projects = openings(province=province, period=period)
+    totals = projects.aggregate(
+        count=Count("pk"),
+        investment_rial=Coalesce(Sum("amount_rial"), 0),
+        jobs=Coalesce(Sum("jobs_created"), 0),
+        products=Coalesce(Sum("product_types"), 0),
+    )
+    by_currency = [
+        (row["currency"], row["amount"])
+        for row in projects.values("currency").annotate(amount=Sum("amount")).order_by("currency")
+        if row["amount"] is not None
+    ]
+    biggest = list(
+        projects.select_related("company", "county").order_by(
+            F("amount_rial").desc(nulls_last=True), "-opened_on", "pk"
+        )[:lines]
+    )
+    return Openings(by_currency=by_currency, lines=biggest, **totals)
+
+
+@dataclass
+class Destination:
+    """Export forecasts to one country or group. A group's figure counts its own rows and its
+    members' rows, so a group and its members overlap; `ExportFigures.total_*` counts each row
+    once."""
+
+    destination: Country | CountryGroup
+    rial: int
+    usd: Decimal
+
+    @property
+    def is_group(self) -> bool:
+        return isinstance(self.destination, CountryGroup)
+
+
+@dataclass
+class ExportFigures:
+    year: int
+    kind: str
+    total_rial: int = 0
+    total_usd: Decimal = Decimal(0)
+    destinations: list[Destination] = field(default_factory=list)
+
+
+def export_rows(
+    *, province: Province, year: int, kind: str = ExportKind.FORECAST
+) -> QuerySet[ExportFigure]:
+    return ExportFigure.objects.filter(company__province=province, year=year, kind=kind)
+
+
+def _money_sums() -> dict[str, Any]:
+    return {
+        "rial": Coalesce(Sum("amount_rial"), 0),
+        "usd": Coalesce(Sum("amount", filter=Q(currency=Currency.USD)), Value(Decimal(0))),
+    }
+
+
+def export_figures(
+    *, province: Province, year: int, kind: str = ExportKind.FORECAST
+) -> ExportFigures:
+    rows = export_rows(province=province, year=year, kind=kind)
+    totals = rows.aggregate(**_money_sums())
+    by_country = {
+        row["country"]: row
+        for row in rows.filter(country__isnull=False)
+        .values("country")
+        .annotate(**_money_sums())
+        .order_by()
+    }
+    # A group's own rows, plus each row whose country is a member (one join row per group).
+    by_group: dict[int, dict[str, Any]] = {}
+    for source in (
+        rows.filter(group__isnull=False).values(key=F("group")),
+        rows.filter(country__groups__isnull=False).values(key=F("country__groups")),
+    ):
+        for row in source.annotate(**_money_sums()).order_by():
+            entry = by_group.setdefault(row["key"], {"rial": 0, "usd": Decimal(0)})
+            entry["rial"] += row["rial"]
+            entry["usd"] += row["usd"]
+    countries = Country.objects.in_bulk(list(by_country))
+    groups = CountryGroup.objects.in_bulk(list(by_group))
+    destinations = [
+        Destination(destination=groups[pk], rial=row["rial"], usd=Decimal(row["usd"]))
+        for pk, row in by_group.items()
+    ] + [
+        Destination(destination=countries[pk], rial=row["rial"], usd=Decimal(row["usd"]))
+        for pk, row in by_country.items()
+    ]
+    destinations.sort(key=lambda d: (not d.is_group, -d.rial, str(d.destination)))
+    return ExportFigures(
+        year=year,
+        kind=kind,
+        total_rial=totals["rial"],
+        total_usd=Decimal(totals["usd"]),
+        destinations=destinations,
+    )
+
+
+def shares_as_of(*, province: Province, on: dt.date) -> list[tuple[Any, list[SectorShare]]]:
+    """Every figure stated on or before `on`, by sector, each source's newest first."""
+    grouped: dict[int, tuple[Any, list[SectorShare]]] = {}
+    for share in (
+        SectorShare.objects.filter(province=province, stated_on__lte=on)
+        .select_related("sector")
+        .order_by("-stated_on", "-id")
+    ):
+        grouped.setdefault(share.sector_id, (share.sector, []))[1].append(share)
+    return sorted(grouped.values(), key=lambda entry: str(entry[0]))
+
+
+# --- The dashboard --------------------------------------------------------------------------------
+
+
+@dataclass
+class Dashboard:
+    province: Province
+    period: Period
+    knowledge_based: KnowledgeBased
+    cases: CaseFigures
+    cases_by_category: list[tuple[Category, CaseFigures]]
+    cases_by_county: list[tuple[County, CaseFigures]]
+    resolutions: ResolutionFigures
+    sessions: SessionFigures
+    revived: int
+    results: Results
+    openings: Openings
+    exports: ExportFigures
+    shares: list[tuple[Any, list[SectorShare]]]
+
+
+def default_export_year(period: Period) -> int:
+    """Forecasts are quoted for the year after the period's: in Azar 1404 the governor speaks of
+    1405's exports."""
+    return jalali_year_of(period.end) + 1
+
+
+def dashboard(*, province: Province, period: Period, export_year: int | None = None) -> Dashboard:
+    return Dashboard(
+        province=province,
+        period=period,
+        knowledge_based=knowledge_based(province=province, period=period),
+        cases=case_figures(province=province, period=period),
+        cases_by_category=case_figures_by(province=province, period=period, by="category"),
+        cases_by_county=case_figures_by(province=province, period=period, by="county"),
+        resolutions=resolution_figures(province=province, period=period),
+        sessions=session_figures(province=province, period=period),
+        revived=revived_units(province=province, period=period),
+        results=results(province=province, period=period),
+        openings=opening_figures(province=province, period=period),
+        exports=export_figures(province=province, year=export_year or default_export_year(period)),
+        shares=shares_as_of(province=province, on=period.end),
+    )
+
+
+# --- Agency scorecard ----------------------------------------------------------------------------
+
+
+@dataclass
+class Scorecard:
+    """One agency's card for the period. Referrals are those sent in the period; on time means
+    answered by the deadline (`due_on`, which already allows for pauses and the extension);
+    response times are in working days without the pauses (`Referral.response_days`), the
+    90th percentile by nearest rank. Open overdue is counted today. Resolutions are those
+    issued in the period and addressed to the agency, by where they stand now."""
+
+    agency: Agency
+    received: int = 0
+    answered: int = 0
+    on_time: int = 0
+    average_days: float | None = None
+    p90_days: int | None = None
+    open_overdue: int = 0
+    executed: int = 0
+    follow_up: int = 0
+    not_executed: int = 0
+
+    @property
+    def on_time_share(self) -> int | None:
+        return _share(self.on_time, self.received)
+
+    @property
+    def executed_share(self) -> int | None:
+        return _share(self.executed, self.executed + self.follow_up + self.not_executed)
+
+    def rank_key(self) -> tuple[Any, ...]:
+        """Best first: most answered on time, fewest overdue, most executed, then by name."""
+        return (
+            -(self.on_time_share if self.on_time_share is not None else -1),
+            self.open_overdue,
+            -(self.executed_share if self.executed_share is not None else -1),
+            str(self.agency),
+        )
+
+
+def sent_in(period: Period) -> Q:
+    return filed_in(period)
+
+
+def on_time_q() -> Q:
+    return Q(status=ReferralStatus.ANSWERED, answered_at__date__lte=F("due_on"))
+
+
+def p90_response_days(referrals: QuerySet[Referral]) -> dict[int, int]:
+    """Per agency, the nearest-rank 90th percentile of `response_days` over the answered
+    referrals: the value at rank ⌈0.9·n⌉ in ascending order. Two window functions number the
+    rows and count them per agency; only the one row at that rank per agency is read."""
+    ranked = (
+        referrals.filter(status=ReferralStatus.ANSWERED)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("agency_id")],
+                order_by=[F("response_days").asc(), F("pk").asc()],
+            ),
+            n=Window(Count("pk"), partition_by=[F("agency_id")]),
+        )
+        .values_list("agency_id", "rank", "n", "response_days")
+    )
+    # Filtering on window expressions needs Django's QUALIFY emulation, which cannot compare two
+    # windows; the rank each agency needs is cheap to compute from the counts instead.
+    counts = dict(
+        referrals.filter(status=ReferralStatus.ANSWERED)
+        .values("agency_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("agency_id", "n")
+    )
+    wanted = {agency: math.ceil(0.9 * n) for agency, n in counts.items()}
+    if not wanted:
+        return {}
+    condition = Q(pk__in=[])
+    for agency, rank in wanted.items():
+        condition |= Q(agency_id=agency, rank=rank)
+    return {
+        agency: days for agency, _rank, _n, days in ranked.filter(condition) if days is not None
+    }
+
+
+def scorecards(
+    *, province: Province, period: Period, agencies: QuerySet[Agency], today: dt.date
+) -> list[Scorecard]:
+    """The cards of `agencies`, ranked best first."""
+    referrals = Referral.objects.filter(sent_in(period), agency__in=agencies)
+    counted = {
+        row["agency"]: row
+        for row in referrals.values("agency")
+        .annotate(
+            received=Count("pk"),
+            answered=Count("pk", filter=Q(status=ReferralStatus.ANSWERED)),
+            on_time=Count("pk", filter=on_time_q()),
+            total_days=Sum("response_days", filter=Q(status=ReferralStatus.ANSWERED)),
+        )
+        .order_by()
+    }
+    p90 = p90_response_days(referrals)
+    overdue = dict(
+        Referral.objects.filter(overdue_q(today), agency__in=agencies)
+        .values("agency")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("agency", "n")
+    )
+    resolutions = {
+        row["agency"]: row
+        for row in issued_resolutions(province=province, period=period)
+        .filter(addressees__agency__in=agencies)
+        .values(agency=F("addressees__agency"))
+        .annotate(**{k: v for k, v in _resolution_counts().items() if k != "total"})
+        .order_by()
+    }
+    cards = []
+    for agency in agencies.order_by("name"):
+        row = counted.get(agency.pk, {})
+        answered = row.get("answered", 0)
+        decided = resolutions.get(agency.pk, {})
+        cards.append(
+            Scorecard(
+                agency=agency,
+                received=row.get("received", 0),
+                answered=answered,
+                on_time=row.get("on_time", 0),
+                average_days=(
+                    round(row["total_days"] / answered, 1)
+                    if answered and row.get("total_days") is not None
+                    else None
+                ),
+                p90_days=p90.get(agency.pk),
+                open_overdue=overdue.get(agency.pk, 0),
+                executed=decided.get("executed", 0),
+                follow_up=decided.get("follow_up", 0),
+                not_executed=decided.get("not_executed", 0),
+            )
+        )
+    return sorted(cards, key=Scorecard.rank_key)
+
+
+# --- County comparison ---------------------------------------------------------------------------
+
+
+@dataclass
+class CountyFigures:
+    county: County
+    cases: CaseFigures
+    resolutions: ResolutionFigures
+    county_sessions: int = 0
+    knowledge_based: int = 0
+    revived: int = 0
+    openings: int = 0
+    investment_rial: int = 0
+    jobs_created: int = 0
+    jobs_preserved: int = 0
+    approved_rial: int = 0
+
+
+def _by_county(rows: QuerySet[Any], key: str, **aggregates: Any) -> dict[int, dict[str, Any]]:
+    return {
+        row["county_key"]: row
+        for row in rows.values(county_key=F(key)).annotate(**aggregates).order_by()
+    }
+
+
+def county_comparison(*, province: Province, period: Period) -> list[CountyFigures]:
+    """The same figures for each county of the province, one grouped query per figure. Cases and
+    resolutions count in the county they were filed or issued in; openings in the line's county;
+    units in the company's county."""
+    counties = list(County.objects.filter(province=province).order_by("code"))
+    cases = _by_county(
+        Case.objects.filter(filed_in(period), province=province), "county", **_case_counts()
+    )
+    resolutions = _by_county(
+        issued_resolutions(province=province, period=period).filter(county__isnull=False),
+        "county",
+        **_resolution_counts(),
+    )
+    sessions = _by_county(
+        held_sessions(province=province, period=period).filter(body__kind=MeetingKind.COUNTY),
+        "body__county",
+        n=Count("pk"),
+    )
+    kb = _by_county(
+        Certificate.objects.filter(company__province=province).filter(_valid_on(period.end)),
+        "company__county",
+        n=Count("company", distinct=True),
+    )
+    revived = _by_county(
+        revivals(province=province, period=period),
+        "company__county",
+        n=Count("company", distinct=True),
+    )
+    opened = _by_county(
+        openings(province=province, period=period),
+        "county",
+        n=Count("pk"),
+        rial=Coalesce(Sum("amount_rial"), 0),
+        jobs=Coalesce(Sum("jobs_created"), 0),
+    )
+    recorded = _by_county(
+        Case.objects.filter(province=province, results_on__range=(period.start, period.end)),
+        "county",
+        jobs=Coalesce(Sum("jobs_preserved"), 0),
+        rial=Coalesce(Sum("approved_amount"), 0),
+    )
+    empty: dict[str, Any] = {}
+    return [
+        CountyFigures(
+            county=county,
+            cases=CaseFigures(
+                **{name: cases.get(county.pk, empty).get(name, 0) for name in CASE_BUCKETS}
+            ),
+            resolutions=ResolutionFigures(
+                **{
+                    name: resolutions.get(county.pk, empty).get(name, 0)
+                    for name in ("total", "executed", "follow_up", "not_executed")
+                }
+            ),
+            county_sessions=sessions.get(county.pk, empty).get("n", 0),
+            knowledge_based=kb.get(county.pk, empty).get("n", 0),
+            revived=revived.get(county.pk, empty).get("n", 0),
+            openings=opened.get(county.pk, empty).get("n", 0),
+            investment_rial=opened.get(county.pk, empty).get("rial", 0),
+            jobs_created=opened.get(county.pk, empty).get("jobs", 0),
+            jobs_preserved=recorded.get(county.pk, empty).get("jobs", 0),
+            approved_rial=recorded.get(county.pk, empty).get("rial", 0),
+        )
+        for county in counties
+    ]
