@@ -11,7 +11,15 @@ from django.http import Http404
 
 from tashil.accounts.access import scopes_of, visible_q
 from tashil.accounts.roles import Role
-from tashil.cases.models import Attachment, Case, CaseEvent, Channel, Referral, ReferralStatus
+from tashil.cases.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    Channel,
+    Outcome,
+    Referral,
+    ReferralStatus,
+)
 from tashil.cases.services import FILING_CHANNELS, actor_kinds, can_act_for_agency
 from tashil.cases.workflow import FINAL, OPEN, CaseStatus, Move, moves_from
 from tashil.core.text import search_key
@@ -39,6 +47,21 @@ def filing_channel_choices(user: Any) -> list[tuple[str, str]]:
     for scope in scopes_of(user):
         channels.extend(FILING_CHANNELS.get(scope.role, []))
     return [(value, str(Channel(value).label)) for value in dict.fromkeys(channels)]
+
+
+# The figures' split of the cases filed in a period by where they stand now (figures.selectors,
+# docs/figures.md); the case list filters with the same Q so a figure's link lists its rows.
+# Duplicates merged into another case are not counted as received.
+CASE_BUCKETS: dict[str, Q] = {
+    "received": ~Q(status=CaseStatus.MERGED),
+    "in_progress": Q(status__in=sorted(OPEN)),
+    # Resolved, whether or not the company has confirmed yet (closed keeps the outcome).
+    "resolved": Q(outcome=Outcome.RESOLVED)
+    & Q(status__in=[CaseStatus.RESOLVED, CaseStatus.CLOSED]),
+    "not_resolved": ~Q(status=CaseStatus.MERGED)
+    & ~Q(status__in=sorted(OPEN))
+    & ~(Q(outcome=Outcome.RESOLVED) & Q(status__in=[CaseStatus.RESOLVED, CaseStatus.CLOSED])),
+}
 
 
 def _visible(user: Any) -> Q:

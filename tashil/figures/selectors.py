@@ -22,10 +22,8 @@ from django.db import models
 from django.db.models import (
     Count,
     F,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     Window,
@@ -35,9 +33,8 @@ from django.db.models.functions import Coalesce, RowNumber
 from tashil.accounts.access import has_role, is_administrator, scopes_of
 from tashil.accounts.roles import Role
 from tashil.agencies.models import Agency
-from tashil.cases.models import Case, Category, Outcome, Referral, ReferralStatus
-from tashil.cases.selectors import overdue_q
-from tashil.cases.workflow import OPEN, CaseStatus
+from tashil.cases.models import Case, Category, Referral, ReferralStatus
+from tashil.cases.selectors import CASE_BUCKETS, overdue_q
 from tashil.core.money import Currency
 from tashil.figures.period import Period, jalali_year_of
 from tashil.geo.models import Country, CountryGroup, County, Province
@@ -48,11 +45,9 @@ from tashil.meetings.selectors import BUCKETS as RESOLUTION_BUCKETS
 from tashil.meetings.workflow import ISSUED, MeetingKind, MeetingStatus
 from tashil.registry.models import (
     Certificate,
-    CompanyStatus,
     KnowledgeBasedTarget,
-    StatusChange,
 )
-from tashil.registry.selectors import month_ends
+from tashil.registry.selectors import month_ends, revivals
 
 # --- Who reads what -----------------------------------------------------------------------------
 
@@ -172,19 +167,6 @@ class CaseFigures:
         return _share(self.resolved, self.received)
 
 
-# The buckets as filters on Case, shared with the case list (`links.py`, `cases.selectors`).
-CASE_BUCKETS: dict[str, Q] = {
-    "received": ~Q(status=CaseStatus.MERGED),
-    "in_progress": Q(status__in=sorted(OPEN)),
-    # Resolved, whether or not the company has confirmed yet (closed keeps the outcome).
-    "resolved": Q(outcome=Outcome.RESOLVED)
-    & Q(status__in=[CaseStatus.RESOLVED, CaseStatus.CLOSED]),
-    "not_resolved": ~Q(status=CaseStatus.MERGED)
-    & ~Q(status__in=sorted(OPEN))
-    & ~(Q(outcome=Outcome.RESOLVED) & Q(status__in=[CaseStatus.RESOLVED, CaseStatus.CLOSED])),
-}
-
-
 def filed_in(period: Period, prefix: str = "") -> Q:
     first, after = period.bounds()
     return Q(**{f"{prefix}created_at__gte": first, f"{prefix}created_at__lt": after})
@@ -301,31 +283,14 @@ def session_figures(*, province: Province, period: Period) -> SessionFigures:
 
 # --- Units revived, jobs, loans -------------------------------------------------------------------
 
-WORKING = [CompanyStatus.OPERATING, CompanyStatus.PARTLY_OPERATING]
-
-
-def revivals(*, province: Province, period: Period) -> QuerySet[StatusChange]:
-    """Status changes in the period that brought an idle unit back to work: the new status is
-    operating (or partly) and the company's status just before it was idle."""
-    previous = (
-        StatusChange.objects.filter(company=OuterRef("company"))
-        .filter(Q(since__lt=OuterRef("since")) | Q(since=OuterRef("since"), pk__lt=OuterRef("pk")))
-        .order_by("-since", "-pk")
-        .values("status")[:1]
-    )
-    return (
-        StatusChange.objects.filter(
-            company__province=province,
-            since__range=(period.start, period.end),
-            status__in=WORKING,
-        )
-        .annotate(previous=Subquery(previous))
-        .filter(previous=CompanyStatus.IDLE)
-    )
-
 
 def revived_units(*, province: Province, period: Period) -> int:
-    return revivals(province=province, period=period).values("company").distinct().count()
+    return (
+        revivals(province=province, start=period.start, end=period.end)
+        .values("company")
+        .distinct()
+        .count()
+    )
 
 
 @dataclass
@@ -366,6 +331,37 @@ def openings(*, province: Province, period: Period) -> QuerySet[Project]:
 
 
 @dataclass
+class LineForecast:
+    """A line's export forecast for one year: totals and the destinations named."""
+
+    year: int
+    rial: int = 0
+    usd: Decimal = Decimal(0)
+    destinations: list[Country | CountryGroup] = field(default_factory=list)
+
+
+def line_forecasts(*, projects: list[Project], year: int) -> dict[int, LineForecast]:
+    """Per project, its forecast for `year`, summed per destination in the database."""
+    rows = (
+        ExportFigure.objects.filter(project__in=projects, kind=ExportKind.FORECAST, year=year)
+        .values("project", "country", "group")
+        .annotate(**_money_sums())
+        .order_by("project", "-rial")
+    )
+    countries = Country.objects.in_bulk([row["country"] for row in rows if row["country"]])
+    groups = CountryGroup.objects.in_bulk([row["group"] for row in rows if row["group"]])
+    forecasts: dict[int, LineForecast] = {}
+    for row in rows:
+        forecast = forecasts.setdefault(row["project"], LineForecast(year=year))
+        forecast.rial += row["rial"]
+        forecast.usd += Decimal(row["usd"])
+        forecast.destinations.append(
+            countries[row["country"]] if row["country"] else groups[row["group"]]
+        )
+    return forecasts
+
+
+@dataclass
 class Openings:
     count: int = 0
     investment_rial: int = 0
@@ -373,11 +369,14 @@ class Openings:
     products: int = 0
     # (currency, amount as entered): a dollar investment is quoted in dollars.
     by_currency: list[tuple[str, Decimal]] = field(default_factory=list)
-    # The largest lines, for the page and the press brief.
+    # The largest lines, for the page and the press brief, with their export forecasts.
     lines: list[Project] = field(default_factory=list)
+    forecasts: dict[int, LineForecast] = field(default_factory=dict)
 
 
-def opening_figures(*, province: Province, period: Period, lines: int = 10) -> Openings:
+def opening_figures(
+    *, province: Province, period: Period, export_year: int, lines: int = 10
+) -> Openings:
     projects = openings(province=province, period=period)
     totals = projects.aggregate(
         count=Count("pk"),
@@ -395,7 +394,12 @@ def opening_figures(*, province: Province, period: Period, lines: int = 10) -> O
             F("amount_rial").desc(nulls_last=True), "-opened_on", "pk"
         )[:lines]
     )
-    return Openings(by_currency=by_currency, lines=biggest, **totals)
+    return Openings(
+        by_currency=by_currency,
+        lines=biggest,
+        forecasts=line_forecasts(projects=biggest, year=export_year),
+        **totals,
+    )
 
 
 @dataclass
@@ -515,6 +519,7 @@ def default_export_year(period: Period) -> int:
 
 
 def dashboard(*, province: Province, period: Period, export_year: int | None = None) -> Dashboard:
+    export_year = export_year or default_export_year(period)
     return Dashboard(
         province=province,
         period=period,
@@ -526,8 +531,8 @@ def dashboard(*, province: Province, period: Period, export_year: int | None = N
         sessions=session_figures(province=province, period=period),
         revived=revived_units(province=province, period=period),
         results=results(province=province, period=period),
-        openings=opening_figures(province=province, period=period),
-        exports=export_figures(province=province, year=export_year or default_export_year(period)),
+        openings=opening_figures(province=province, period=period, export_year=export_year),
+        exports=export_figures(province=province, year=export_year),
         shares=shares_as_of(province=province, on=period.end),
     )
 
@@ -723,7 +728,7 @@ def county_comparison(*, province: Province, period: Period) -> list[CountyFigur
         n=Count("company", distinct=True),
     )
     revived = _by_county(
-        revivals(province=province, period=period),
+        revivals(province=province, start=period.start, end=period.end),
         "company__county",
         n=Count("company", distinct=True),
     )

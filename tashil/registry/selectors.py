@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jdatetime
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -18,8 +18,10 @@ from tashil.registry.models import (
     Certificate,
     Company,
     CompanyQuerySet,
+    CompanyStatus,
     ImportJob,
     KnowledgeBasedTarget,
+    StatusChange,
 )
 from tashil.registry.search import search_companies
 
@@ -231,6 +233,30 @@ def knowledge_based_series(
         )
         for point in points
     ]
+
+
+# The statuses of a unit at work (a revived idle unit reaches one of them).
+WORKING = [CompanyStatus.OPERATING, CompanyStatus.PARTLY_OPERATING]
+
+
+def revivals(*, province: Province, start: dt.date, end: dt.date) -> QuerySet[StatusChange]:
+    """Status changes from `start` to `end` (inclusive) that brought an idle unit back to work:
+    the new status is operating (or partly) and the company's status just before it was idle."""
+    previous = (
+        StatusChange.objects.filter(company=OuterRef("company"))
+        .filter(Q(since__lt=OuterRef("since")) | Q(since=OuterRef("since"), pk__lt=OuterRef("pk")))
+        .order_by("-since", "-pk")
+        .values("status")[:1]
+    )
+    return (
+        StatusChange.objects.filter(
+            company__province=province,
+            since__range=(start, end),
+            status__in=WORKING,
+        )
+        .annotate(previous=Subquery(previous))
+        .filter(previous=CompanyStatus.IDLE)
+    )
 
 
 def current_target(*, province: Province) -> KnowledgeBasedTarget | None:
