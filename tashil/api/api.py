@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 from tashil.api import errors
 from tashil.api.auth import SessionAuth, TokenAuth
 from tashil.api.cases import router as cases_router
+from tashil.api.figures import router as figures_router
 from tashil.api.investments import (
     exports_router,
     projects_router,
@@ -44,3 +45,4 @@ api.add_router("/", exports_router)
 api.add_router("/", visits_router)
 api.add_router("/", shares_router)
 api.add_router("/", reference_router)
+api.add_router("/", figures_router)

@@ -229,6 +229,14 @@ class CaseDetail(CaseItem):
         description="The company may confirm or reopen until then."
     )
     satisfaction: int | None = Field(description="The company's score, 1 to 5.")
+    approved_amount: int | None = Field(
+        description=(
+            "Loan or facility approved (rial), as the secretariat recorded it; null when none "
+            "is recorded or you may not see the case's amounts."
+        )
+    )
+    jobs_preserved: int | None = Field(description="Jobs preserved, as recorded.")
+    results_on: dt.date | None = Field(description="The day the results were achieved.")
     merged_into: str | None = Field(description="Tracking number of the case this one joined.")
     referrals: list[ReferralOut]
     allowed_moves: list[MoveOut] = Field(

@@ -102,7 +102,11 @@ class _CaseView:
 
 def _case_detail(user: User, tracking: str) -> _CaseView:
     case = _case(user, tracking)
-    selectors.hide_amounts(user, [case])
+    visible = selectors.amount_visible_ids(user, [case])
+    selectors.hide_amounts(user, [case], visible)
+    timeline = selectors.case_timeline(case)
+    if case.pk not in visible:
+        selectors.hide_event_amounts(timeline)
     referrals = selectors.case_referrals(case)
     today = timezone.localdate()
     moves = selectors.allowed_moves(user, case)
@@ -119,7 +123,7 @@ def _case_detail(user: User, tracking: str) -> _CaseView:
         can_refer=selectors.can_refer_more(user, case)
         or any(found.action == "refer" for found in moves.values()),
         attachments=selectors.case_attachments(case),
-        timeline=selectors.case_timeline(case),
+        timeline=timeline,
     )
 
 

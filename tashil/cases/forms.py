@@ -17,13 +17,21 @@ from tashil.accounts.roles import Role
 from tashil.agencies.models import Agency
 from tashil.cases.attachments import check_uploads
 from tashil.cases.models import MAX_AMOUNT, Case, Category
-from tashil.cases.selectors import CaseFilters, filing_channel_choices, filing_companies
+from tashil.cases.selectors import (
+    CASE_BUCKETS,
+    CaseFilters,
+    filing_channel_choices,
+    filing_companies,
+)
 from tashil.cases.services import FILING_CHANNELS, ReferralRequest, experts_for
 from tashil.cases.workflow import CaseStatus, Move
 from tashil.core.forms import DigitsIntegerField, JalaliDateField
 from tashil.core.text import to_ascii_digits
-from tashil.geo.models import County
+from tashil.geo.models import County, Province
 from tashil.registry.models import Company
+
+# Bounds that keep a typing slip out of the column (and out of the province's totals).
+MAX_JOBS = 1_000_000
 
 # What the file picker offers; the server still reads every file's bytes (attachments.sniff).
 ACCEPT = ".pdf,.jpg,.jpeg,.png,.docx,.xlsx,application/pdf,image/jpeg,image/png"
@@ -203,10 +211,52 @@ class CaseForm(forms.Form):
         }
 
 
+# The figures' split of the cases filed in a period (selectors.CASE_BUCKETS), as the filter
+# names it.
+BUCKET_LABELS: dict[str, Any] = {
+    "received": _("received (all but merged duplicates)"),
+    "in_progress": _("in progress"),
+    "resolved": _("resolved"),
+    "not_resolved": _("closed without a resolution"),
+}
+
+# The date ranges of the filter, each checked for an end before its start.
+DATE_RANGES = ("filed", "results", "referred")
+
+
+def province_field() -> forms.ModelChoiceField:
+    """A province by its code (links name it so), among those the form offers."""
+    return forms.ModelChoiceField(
+        label=_("Province"),
+        queryset=Province.objects.none(),
+        required=False,
+        to_field_name="code",
+        empty_label=_("all"),
+    )
+
+
+def check_ranges(form: forms.Form, data: dict[str, Any], prefixes: Sequence[str]) -> None:
+    """`<prefix>_from` after `<prefix>_to` is an error on the end of the range."""
+    for prefix in prefixes:
+        start, end = data.get(f"{prefix}_from"), data.get(f"{prefix}_to")
+        if start and end and start > end:
+            form.add_error(f"{prefix}_to", _("The end of the range is before its start."))
+
+
 class CaseFilterForm(forms.Form):
+    """The case list's filters, read from the query string. The figures link here with the same
+    definitions they count (figures.links): a province, a bucket of CASE_BUCKETS and a range of
+    days filed, results achieved or referrals sent."""
+
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    province = province_field()
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("all")), *CaseStatus.choices]
+    )
+    bucket = forms.ChoiceField(
+        label=_("Where it stands"),
+        required=False,
+        choices=[("", _("all")), *((key, BUCKET_LABELS[key]) for key in CASE_BUCKETS)],
     )
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.all(), required=False
@@ -225,12 +275,17 @@ class CaseFilterForm(forms.Form):
     )
     filed_from = JalaliDateField(label=_("Filed from"), required=False)
     filed_to = JalaliDateField(label=_("Filed until"), required=False)
+    referred_from = JalaliDateField(label=_("Referred from"), required=False)
+    referred_to = JalaliDateField(label=_("Referred until"), required=False)
+    results_from = JalaliDateField(label=_("Results achieved from"), required=False)
+    results_to = JalaliDateField(label=_("Results achieved until"), required=False)
     open_only = forms.BooleanField(label=_("Open cases only"), required=False)
     overdue = forms.BooleanField(label=_("With an overdue referral"), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         provinces = provinces_of(user)
+        self.fields["province"].queryset = Province.objects.filter(pk__in=provinces)  # type: ignore[attr-defined]
         self.fields["county"].queryset = County.objects.filter(province_id__in=provinces)  # type: ignore[attr-defined]
         self.fields["agency"].queryset = Agency.objects.filter(  # type: ignore[attr-defined]
             province_id__in=provinces, is_active=True
@@ -238,9 +293,7 @@ class CaseFilterForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        start, end = data.get("filed_from"), data.get("filed_to")
-        if start and end and start > end:
-            self.add_error("filed_to", _("The end of the range is before its start."))
+        check_ranges(self, data, DATE_RANGES)
         return data
 
     def clean_company(self) -> int | None:
@@ -256,15 +309,74 @@ class CaseFilterForm(forms.Form):
         return CaseFilters(
             company=data.get("company"),
             statuses=[data["status"]] if data.get("status") else [],
+            province=data["province"].pk if data.get("province") else None,
             category=data["category"].pk if data.get("category") else None,
             county=data["county"].pk if data.get("county") else None,
             agency=data["agency"].pk if data.get("agency") else None,
+            bucket=data.get("bucket") or "",
             filed_from=data.get("filed_from"),
             filed_to=data.get("filed_to"),
+            results_from=data.get("results_from"),
+            results_to=data.get("results_to"),
+            referred_from=data.get("referred_from"),
+            referred_to=data.get("referred_to"),
             overdue=bool(data.get("overdue")),
             open_only=bool(data.get("open_only")),
             q=(data.get("q") or "").strip(),
         )
+
+
+class ResultsForm(forms.Form):
+    """What the HQ's help achieved for the unit (the secretariat's record on the case). The
+    shape of each value is checked here; the rules (a day when there is a result, not in the
+    future, not before the case) are `services.case_record_results`'."""
+
+    approved_amount = RialField(
+        label=_("Loan or facility approved (rial)"),
+        required=False,
+        min_value=0,
+        max_value=MAX_AMOUNT,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"}),
+        help_text=_("Persian or English digits; separators are ignored."),
+    )
+    jobs_preserved = DigitsIntegerField(
+        label=_("Jobs preserved"),
+        required=False,
+        min_value=0,
+        max_value=MAX_JOBS,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"}),
+    )
+    results_on = JalaliDateField(label=_("Achieved on"), required=False)
+
+    def __init__(self, *args: Any, amount_visible: bool = True, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "results")
+        super().__init__(*args, **kwargs)
+        self.amount_visible = amount_visible
+        if not amount_visible:
+            # A county secretariat records a loan but does not read the one recorded (DOMAIN.md
+            # §2): the field starts empty, and left empty it keeps what is there.
+            self.fields["approved_amount"].help_text = _(
+                "An amount already recorded is not shown to you; left empty, it is kept."
+            )
+
+    @classmethod
+    def initial_for(cls, case: Case, *, amount_visible: bool) -> dict[str, Any]:
+        return {
+            "approved_amount": case.approved_amount if amount_visible else None,
+            "jobs_preserved": case.jobs_preserved,
+            "results_on": case.results_on,
+        }
+
+    def service_values(self, *, recorded_amount: int | None) -> dict[str, Any]:
+        data = self.cleaned_data
+        amount = data.get("approved_amount")
+        if amount is None and not self.amount_visible:
+            amount = recorded_amount
+        return {
+            "approved_amount": amount,
+            "jobs_preserved": data.get("jobs_preserved"),
+            "results_on": data.get("results_on"),
+        }
 
 
 class MoveForm(forms.Form):

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from tashil.accounts.access import scopes_of, visible_q
 from tashil.accounts.roles import Role
@@ -119,15 +120,40 @@ def with_referral_counts(cases: QuerySet[Case], today: dt.date) -> QuerySet[Case
     )
 
 
+def local_day_start(day: dt.date) -> dt.datetime:
+    """The first instant of `day` in the current time zone (the province's, settings.TIME_ZONE)."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def on_local_days(field: str, start: dt.date | None = None, end: dt.date | None = None) -> Q:
+    """A datetime column within the local days [start, end], either end open: a case filed at
+    00:30 Tehran time on 1 Dey is in Dey, although in UTC it is still the last evening of Azar.
+    A range on the column itself, rather than on its date, also keeps to the index."""
+    q = Q()
+    if start is not None:
+        q &= Q(**{f"{field}__gte": local_day_start(start)})
+    if end is not None:
+        q &= Q(**{f"{field}__lt": local_day_start(end + dt.timedelta(days=1))})
+    return q
+
+
 @dataclass
 class CaseFilters:
     statuses: list[str] = field(default_factory=list)
+    province: int | None = None
     category: int | None = None
     county: int | None = None
     agency: int | None = None
     company: int | None = None
+    # One of CASE_BUCKETS: the figures' split of the cases filed in a period.
+    bucket: str = ""
     filed_from: dt.date | None = None
     filed_to: dt.date | None = None
+    results_from: dt.date | None = None
+    results_to: dt.date | None = None
+    # Cases with a referral sent in the range (to `agency`, when given).
+    referred_from: dt.date | None = None
+    referred_to: dt.date | None = None
     overdue: bool = False
     open_only: bool = False
     q: str = ""
@@ -139,22 +165,33 @@ def case_list(*, user: Any, filters: CaseFilters, today: dt.date) -> QuerySet[Ca
         cases = cases.filter(status__in=filters.statuses)
     if filters.open_only:
         cases = cases.filter(status__in=[s.value for s in OPEN])
+    if filters.province:
+        cases = cases.filter(province_id=filters.province)
     if filters.category:
         cases = cases.filter(category_id=filters.category)
     if filters.county:
         cases = cases.filter(county_id=filters.county)
     if filters.company:
         cases = cases.filter(company_id=filters.company)
+    if filters.bucket in CASE_BUCKETS:
+        cases = cases.filter(CASE_BUCKETS[filters.bucket])
+    # The referrals the agency, overdue and referred filters look at: with an agency, its own
+    # (its overdue count on the scorecard is of its referrals, not of another agency's).
+    referrals = Referral.objects.filter(case=OuterRef("pk"))
     if filters.agency:
-        cases = cases.filter(
-            Exists(Referral.objects.filter(case=OuterRef("pk"), agency_id=filters.agency))
-        )
-    if filters.filed_from:
-        cases = cases.filter(created_at__date__gte=filters.filed_from)
-    if filters.filed_to:
-        cases = cases.filter(created_at__date__lte=filters.filed_to)
+        referrals = referrals.filter(agency_id=filters.agency)
+        cases = cases.filter(Exists(referrals))
+    if filters.filed_from or filters.filed_to:
+        cases = cases.filter(on_local_days("created_at", filters.filed_from, filters.filed_to))
+    if filters.results_from:
+        cases = cases.filter(results_on__gte=filters.results_from)
+    if filters.results_to:
+        cases = cases.filter(results_on__lte=filters.results_to)
+    if filters.referred_from or filters.referred_to:
+        sent = on_local_days("created_at", filters.referred_from, filters.referred_to)
+        cases = cases.filter(Exists(referrals.filter(sent)))
     if filters.overdue:
-        cases = cases.filter(Exists(Referral.objects.filter(overdue_q(today), case=OuterRef("pk"))))
+        cases = cases.filter(Exists(referrals.filter(overdue_q(today))))
     if filters.q:
         key = search_key(filters.q)
         cases = cases.filter(
@@ -275,14 +312,33 @@ def amount_visible_ids(user: Any, cases: list[Case]) -> set[int]:
     return visible
 
 
-def hide_amounts(user: Any, cases: list[Case]) -> list[Case]:
-    """Blank (in memory only) the amounts `user` may not see, for serialisers that print every
-    column they are given."""
-    visible = amount_visible_ids(user, cases)
+def hide_amounts(user: Any, cases: list[Case], visible: set[int] | None = None) -> list[Case]:
+    """Blank (in memory only) the amounts `user` may not see, the amount involved and the loan
+    or facility approved, for serialisers that print every column they are given. `visible`
+    is `amount_visible_ids`' answer when the caller already has it."""
+    if visible is None:
+        visible = amount_visible_ids(user, cases)
     for case in cases:
         if case.pk not in visible:
             case.amount = None
+            case.approved_amount = None
     return cases
+
+
+def hide_event_amounts(events: list[CaseEvent]) -> list[CaseEvent]:
+    """Drop (in memory only) the approved amount from `results` events, for a reader who may not
+    see the case's amounts: the event keeps it, as the case does."""
+    for event in events:
+        if event.kind == "results":
+            event.data = {
+                key: (
+                    {k: v for k, v in value.items() if k != "approved_amount"}
+                    if isinstance(value, dict)
+                    else value
+                )
+                for key, value in event.data.items()
+            }
+    return events
 
 
 def case_referrals(case: Case) -> list[Referral]:

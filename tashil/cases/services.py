@@ -1131,7 +1131,8 @@ def case_record_results(
         "results_on": results_on.isoformat() if results_on else None,
     }
     if after == before:
-        return locked
+        _refresh(case, locked)
+        return case
     locked.save(update_fields=["approved_amount", "jobs_preserved", "results_on"])
     _event(
         case=locked,

@@ -19,4 +19,5 @@ urlpatterns = [
     path("<str:tracking>/move/", views.case_move, name="move"),
     path("<str:tracking>/refer/", views.case_refer, name="refer"),
     path("<str:tracking>/attach/", views.case_attach, name="attach"),
+    path("<str:tracking>/results/", views.case_results, name="results"),
 ]

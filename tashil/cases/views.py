@@ -18,11 +18,12 @@ from tashil.accounts.access import has_role
 from tashil.accounts.roles import Role
 from tashil.agencies.models import Agency
 from tashil.cases import forms, history, selectors, services
-from tashil.cases.models import Case, DefaultAgency, Referral, ReferralStatus
+from tashil.cases.models import Case, CaseEvent, DefaultAgency, Referral, ReferralStatus
 from tashil.cases.tracking import normalise_tracking
-from tashil.cases.workflow import FINAL, CaseStatus, move
+from tashil.cases.workflow import FINAL, Actor, CaseStatus, move
 from tashil.core.forms import apply_service_errors
 from tashil.core.http import AuthenticatedRequest, is_htmx
+from tashil.core.jalali import format_number, format_stored_date, is_persian_ui
 from tashil.core.selectors import work_calendar
 from tashil.core.text import to_ascii_digits
 from tashil.meetings.selectors import case_resolutions
@@ -151,11 +152,46 @@ def _duplicates_of(request: AuthenticatedRequest, case: Case) -> list[Case]:
     )
 
 
+def _results_sentence(event: CaseEvent, *, amount_visible: bool) -> str:
+    """The timeline's line for results recorded, with the amount only for those who may see
+    it (the event keeps it, as the case does)."""
+    after = event.data.get("after") or {}
+    if not after.get("results_on"):
+        return _("The recorded results were cleared.")
+    details = []
+    if amount_visible and after.get("approved_amount") is not None:
+        details.append(
+            _("loan or facility approved: %(amount)s rial")
+            % {"amount": format_number(after["approved_amount"])}
+        )
+    if after.get("jobs_preserved") is not None:
+        details.append(
+            _("jobs preserved: %(jobs)s") % {"jobs": format_number(after["jobs_preserved"])}
+        )
+    day = format_stored_date(after["results_on"])
+    if not details:
+        return _("Results recorded, achieved on %(date)s.") % {"date": day}
+    return _("Results recorded, achieved on %(date)s: %(details)s.") % {
+        "date": day,
+        "details": ("، " if is_persian_ui() else "; ").join(details),
+    }
+
+
+def _timeline(case: Case, *, amount_visible: bool) -> list[CaseEvent]:
+    events = history.present(selectors.case_timeline(case))
+    for event in events:
+        if event.kind == services.EventKind.RESULTS:
+            event.sentence = _results_sentence(event, amount_visible=amount_visible)  # type: ignore[attr-defined]
+    return events
+
+
 def _detail_context(request: AuthenticatedRequest, case: Case, **bound: Any) -> dict[str, Any]:
     """Everything the case page shows. `bound` holds a form that failed (input kept), keyed by
-    its name: `move_<status>`, `answer_<pk>`, `extend_<pk>`, `attach`."""
+    its name: `move_<status>`, `answer_<pk>`, `extend_<pk>`, `attach`, `results`."""
     user = request.user
-    selectors.hide_amounts(user, [case])
+    visible = selectors.amount_visible_ids(user, [case])
+    amount_visible = case.pk in visible
+    selectors.hide_amounts(user, [case], visible)
     for form in bound.values():
         form.open = True  # the template opens the form that needs correcting
     today = timezone.localdate()
@@ -175,7 +211,13 @@ def _detail_context(request: AuthenticatedRequest, case: Case, **bound: Any) -> 
             extend_form=bound.get(f"extend_{referral.pk}")
             or forms.ExtendForm(prefix=f"extend-{referral.pk}"),
         )
-    is_secretariat = "secretariat" in services.actor_kinds(user, case)
+    is_secretariat = Actor.SECRETARIAT in services.actor_kinds(user, case)
+    results_form = None
+    if is_secretariat:
+        results_form = bound.get("results") or forms.ResultsForm(
+            initial=forms.ResultsForm.initial_for(case, amount_visible=amount_visible),
+            amount_visible=amount_visible,
+        )
     duplicates: list[Case] = []
     if is_secretariat and case.status not in FINAL:
         duplicates = _duplicates_of(request, case)
@@ -208,7 +250,9 @@ def _detail_context(request: AuthenticatedRequest, case: Case, **bound: Any) -> 
         "case": case,
         "today": today,
         "referrals": referrals,
-        "timeline": history.present(selectors.case_timeline(case)),
+        "timeline": _timeline(case, amount_visible=amount_visible),
+        "amount_visible": amount_visible,
+        "results_form": results_form,
         "attachments": attachments,
         "move_forms": move_forms,
         "can_refer": CaseStatus.REFERRED in allowed or selectors.can_refer_more(user, case),
@@ -281,6 +325,46 @@ def case_move(request: AuthenticatedRequest, tracking: str) -> HttpResponse:
     case = _case(request, tracking)
     context = _detail_context(request, case, **{f"move_{to}": form})
     return render(request, "cases/case_detail.html", context)
+
+
+# The input each refusal of `services.case_record_results` is about, to show it beside it.
+RESULT_ERROR_FIELDS = {
+    "results_on_required": "results_on",
+    "results_in_future": "results_on",
+    "results_before_case": "results_on",
+    "amount_range": "approved_amount",
+    "jobs_range": "jobs_preserved",
+}
+
+
+@login_required
+@require_POST
+def case_results(request: AuthenticatedRequest, tracking: str) -> HttpResponse:
+    """The secretariat records what the HQ's help achieved (the loan approved, the jobs kept and
+    the day). A refusal re-renders the page with what was typed, as 422."""
+    case = _case(request, tracking)
+    if Actor.SECRETARIAT not in services.actor_kinds(request.user, case):
+        raise PermissionDenied
+    amount_visible = case.pk in selectors.amount_visible_ids(request.user, [case])
+    form = forms.ResultsForm(request.POST, amount_visible=amount_visible)
+    if form.is_valid():
+        try:
+            services.case_record_results(
+                actor=request.user,
+                case=case,
+                **form.service_values(recorded_amount=case.approved_amount),
+            )
+        except ValidationError as error:
+            field = RESULT_ERROR_FIELDS.get(str(getattr(error, "code", "")))
+            if field is not None:
+                form.add_error(field, error)
+            else:
+                apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The results were recorded."))
+            return redirect("cases:detail", tracking=case.tracking)
+    context = _detail_context(request, _case(request, tracking), results=form)
+    return render(request, "cases/case_detail.html", context, status=422)
 
 
 # --- Referrals ---------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ overdue today at each escalation step), a case paused while the company gathers 
 ready for the coming session, cases discussed at the HQ's sessions (or its banking working group's,
 or the Takestan county HQ's) whose resolutions are followed up or were all carried out, outcomes
 waiting for the company's confirmation, closed cases with satisfaction scores or closed by the job
-when nobody confirmed, one reopened case, duplicates merged in.
+when nobody confirmed, one reopened case, duplicates merged in; on most resolved cases, the results
+the secretariat recorded some days later (the loan approved, the jobs kept).
 
 Every case is built through `tashil.cases.services`, so each has the timeline a real one would
 have. The stories are dated relative to the real today, because "overdue" is computed against
@@ -42,7 +43,7 @@ from tashil.accounts.models import RoleAssignment, User
 from tashil.accounts.roles import Role
 from tashil.agencies.models import Agency
 from tashil.cases import services
-from tashil.cases.models import Case, Category, Channel, Outcome, Referral
+from tashil.cases.models import Case, CaseEvent, Category, Channel, Outcome, Referral
 from tashil.cases.selectors import overdue_q
 from tashil.cases.services import ReferralRequest
 from tashil.cases.workflow import CaseStatus
@@ -1639,6 +1640,109 @@ class Runner:
         )
 
 
+# --- Results --------------------------------------------------------------------------------------
+# What the HQ's help achieved (DOMAIN.md §7, issue 7's dashboard): some working days after a case is
+# resolved, the secretariat records the loan or facility the bank approved (every resolved banking
+# case) and the jobs the unit kept (most resolved cases). A daily round on the timeline, so each
+# case's results come in order after its resolution.
+
+# A loan or facility approved for a resolved banking case: part of what the unit asked for, in
+# round tens of billions of rial, within what a provincial bank branch approves.
+LOAN_RANGE = (20 * BILLION, 500 * BILLION)
+# The share of the other resolved cases whose results the secretariat records.
+JOBS_RECORDED = 0.6
+# Results are known up to this many working days after the case was resolved.
+RESULTS_AFTER_DAYS = 8
+RESULTS_SEED = 14040924_7
+
+
+@dataclass(frozen=True)
+class Achieved:
+    recorded: bool
+    after_days: int
+    approved: int | None
+    jobs: int
+
+
+class ResultsRound:
+    """Each working day at noon, the secretariat records the results that are known by then."""
+
+    def __init__(self, province: Province, *, cast: Cast, calendar: WorkCalendar) -> None:
+        self.province = province
+        self.cast = cast
+        self.calendar = calendar
+        self.rng = random.Random(RESULTS_SEED)  # noqa: S311 - demo data, reproducible on purpose
+        # Drawn once per case, the first time the round finds it resolved.
+        self.achieved: dict[int, Achieved] = {}
+
+    def _draw(self, case: Case) -> Achieved:
+        rng = self.rng
+        record, share, fraction, after_days = (
+            rng.random(),
+            rng.uniform(0.4, 0.9),
+            rng.uniform(0.5, 1.0),
+            rng.randint(0, RESULTS_AFTER_DAYS),
+        )
+        approved = None
+        banking = case.category.code == "banking"
+        if banking:
+            asked = case.amount or LOAN_RANGE[1]
+            approved = round(asked * fraction / (10 * BILLION)) * 10 * BILLION
+            approved = min(max(approved, LOAN_RANGE[0]), LOAN_RANGE[1])
+        return Achieved(
+            recorded=banking or record < JOBS_RECORDED,
+            after_days=after_days,
+            approved=approved,
+            jobs=max(3, round((case.company.employees or 10) * share)),
+        )
+
+    def run(self, day: dt.date) -> None:
+        waiting = list(
+            _demo_cases(self.province)
+            .filter(
+                outcome=Outcome.RESOLVED,
+                status__in=[CaseStatus.RESOLVED, CaseStatus.CLOSED],
+                results_on__isnull=True,
+            )
+            .select_related("company", "category")
+            .order_by("pk")
+        )
+        if not waiting:
+            return
+        # When each was (last) resolved, and by whom: the secretariat that concluded it, or that
+        # accepted its last executed resolution.
+        resolved: dict[int, tuple[dt.date, User | None]] = {}
+        for event in (
+            CaseEvent.objects.filter(
+                case__in=waiting, kind=services.EventKind.TRANSITION, to_status=CaseStatus.RESOLVED
+            )
+            .select_related("actor")
+            .order_by("created_at", "pk")
+        ):
+            resolved[event.case_id] = (timezone.localdate(event.created_at), event.actor)
+        for case in waiting:
+            if case.pk not in resolved:
+                continue
+            if case.pk not in self.achieved:
+                self.achieved[case.pk] = self._draw(case)
+            achieved = self.achieved[case.pk]
+            resolved_on, actor = resolved[case.pk]
+            known = (
+                self.calendar.add_working_days(resolved_on, achieved.after_days)
+                if achieved.after_days
+                else resolved_on
+            )
+            if not achieved.recorded or known > day:
+                continue
+            services.case_record_results(
+                actor=actor or self.cast.dabir,
+                case=case,
+                approved_amount=achieved.approved,
+                jobs_preserved=achieved.jobs,
+                results_on=day,
+            )
+
+
 # --- Loading -------------------------------------------------------------------------------------
 
 
@@ -1647,6 +1751,7 @@ class CasesResult:
     added: int = 0
     total: int = 0
     overdue: int = 0  # open referrals of the demo cases past their deadline today
+    results: int = 0  # demo cases with results recorded
 
 
 def _demo_cases(province: Province) -> QuerySet[Case]:
@@ -1702,6 +1807,7 @@ def load_cases() -> CasesResult:
         now=now,
     ).schedule()
     tz = timezone.get_current_timezone()
+    results_round = ResultsRound(province, cast=cast, calendar=calendar)
     day = min(plan.days[0] for plan in plans) + dt.timedelta(days=1)
     while day < today:
         # Like the hourly jobs of tashil/cases/tasks.py and tashil/meetings/tasks.py, first run
@@ -1711,6 +1817,8 @@ def load_cases() -> CasesResult:
             timeline.add(escalate_at, _job(services.referrals_escalate, today=day), rank=(-1, 0))
             follow_at = dt.datetime.combine(day, dt.time(0, 25), tzinfo=tz)
             timeline.add(follow_at, _job(resolutions_follow_up, today=day), rank=(-1, 1))
+            noon = dt.datetime.combine(day, dt.time(12, 30), tzinfo=tz)
+            timeline.add(noon, _job(results_round.run, day=day), rank=(-1, 3))
         close_at = dt.datetime.combine(day, dt.time(0, 45), tzinfo=tz)
         timeline.add(close_at, _job(services.cases_close_unconfirmed, now=close_at), rank=(-1, 2))
         day += dt.timedelta(days=1)
@@ -1752,4 +1860,5 @@ def _result(province: Province, *, added: int) -> CasesResult:
         overdue=Referral.objects.filter(
             overdue_q(timezone.localdate()), case__in=cases.values("pk")
         ).count(),
+        results=cases.filter(results_on__isnull=False).count(),
     )

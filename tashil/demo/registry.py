@@ -8,7 +8,7 @@ around the facts of 1404/09/24 (2025-12-15), the day of the spokesperson's visit
   which expire within 60 days (so "expiring soon" has rows); about 25 more hold only expired
   certificates and a few had theirs revoked; old classes appear only on certificates issued before
   1402/05/01; issue dates spread over the previous years so the monthly count rises;
-- the secretariat's target: 200 units by 1405/12/29.
+- the secretariat's target: 200 units by 1405/12/29, set in Ordibehesht 1404.
 
 Everything is generated from a fixed seed with the word lists below (Faker is a development
 dependency only) and written through the registry services, so events and search documents exist.
@@ -25,9 +25,11 @@ from dataclasses import dataclass, field
 
 import jdatetime
 from django.db import transaction
+from django.utils import timezone
 
 from tashil.core.identifiers import national_id_check_digit
 from tashil.core.text import to_persian_digits
+from tashil.demo.cases import frozen_clock
 from tashil.geo.models import County, EstateKind, IndustrialEstate, Province
 from tashil.registry import services
 from tashil.registry.models import (
@@ -53,6 +55,7 @@ EXPIRED_ONLY = 25
 REVOKED_ONLY = 3
 TARGET_COUNT = 200
 TARGET_DUE = dt.date(2027, 3, 20)  # 1405/12/29
+TARGET_SET_ON = dt.date(2025, 4, 28)  # 1404/02/08
 
 # --- Word lists ----------------------------------------------------------------------------------
 
@@ -943,16 +946,21 @@ def load_registry() -> LoadResult:
                     reason="عدم احراز شرایط در ارزیابی دوره‌ای",
                 )
             result.certificates += 1
+    set_at = dt.datetime.combine(
+        TARGET_SET_ON, dt.time(10, 30), tzinfo=timezone.get_current_timezone()
+    )
     if not KnowledgeBasedTarget.objects.filter(
-        province=province, count=TARGET_COUNT, due_on=TARGET_DUE
+        province=province, count=TARGET_COUNT, due_on=TARGET_DUE, created_at__lte=set_at
     ).exists():
-        services.target_set(
-            actor=None,
-            province=province,
-            count=TARGET_COUNT,
-            due_on=TARGET_DUE,
-            note="هدف ستاد: ۲۰۰ واحد دانش‌بنیان فعال تا پایان ۱۴۰۵",
-        )
+        # Set when it was: a dashboard of a past day shows the target in force that day.
+        with frozen_clock(set_at):
+            services.target_set(
+                actor=None,
+                province=province,
+                count=TARGET_COUNT,
+                due_on=TARGET_DUE,
+                note="هدف ستاد: ۲۰۰ واحد دانش‌بنیان فعال تا پایان ۱۴۰۵",
+            )
     result.knowledge_based = (
         Company.objects.filter(province=province).active_knowledge_based(REFERENCE_DATE).count()
     )

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tashil.core.forms import JalaliDateField
-from tashil.figures.period import PRESETS, Period
+from tashil.figures.period import Period, preset_period
 from tashil.figures.selectors import dashboard_provinces, default_export_year
 from tashil.geo.models import Province
 
@@ -74,11 +74,19 @@ class Filters:
     preset: str
 
 
-def read_filters(data: Any, *, user: Any, today: dt.date | None = None) -> Filters:
-    """The province (the user's first when none or an unknown one is asked for) and the period
-    (since 1 Farvardin by default). Invalid input falls back to the default and leaves the errors
-    on the form for the page to show. Raises Http404 for a user who reads no province's figures."""
-    provinces = dashboard_provinces(user)
+def read_filters(
+    data: Any,
+    *,
+    user: Any,
+    today: dt.date | None = None,
+    provinces: list[Province] | None = None,
+) -> Filters:
+    """The province (the first of `provinces` — by default the user's dashboard provinces — when
+    none or an unknown one is asked for) and the period (since 1 Farvardin by default; a preset
+    ends no later than today, `period.preset_period`). Invalid input falls back to the default
+    and leaves the errors on the form for the page to show. Raises Http404 when there is no
+    province to read."""
+    provinces = dashboard_provinces(user) if provinces is None else provinces
     if not provinces:
         raise Http404
     today = today or timezone.localdate()
@@ -90,7 +98,7 @@ def read_filters(data: Any, *, user: Any, today: dt.date | None = None) -> Filte
     if preset == "range":
         period = Period(cleaned["start"], cleaned["end"])
     else:
-        period = PRESETS[preset](cleaned.get("on") or today)
+        period = preset_period(preset, on=cleaned.get("on"), today=today)
     return Filters(
         form=form,
         province=province,

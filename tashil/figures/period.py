@@ -30,7 +30,12 @@ class Period:
             raise ValueError("A period ends on or after its start.")
 
     def __contains__(self, day: object) -> bool:
-        return isinstance(day, dt.date) and self.start <= day <= self.end
+        # A datetime is a date too, but has no single day without a time zone: not a member.
+        return (
+            isinstance(day, dt.date)
+            and not isinstance(day, dt.datetime)
+            and self.start <= day <= self.end
+        )
 
     @property
     def days(self) -> int:
@@ -105,6 +110,16 @@ PRESETS = {
     "year": Period.year_of,
     "ytd": Period.year_to_date,
 }
+
+
+def preset_period(preset: str, *, on: dt.date | None, today: dt.date) -> Period:
+    """The named period around `on` (today by default), ending no later than today when it holds
+    today: "this year" in Azar is the year so far, not a count of certificates still valid in
+    Esfand. A period wholly in the past or the future is kept as it is."""
+    period = PRESETS[preset](on or today)
+    if period.start <= today < period.end:
+        return Period(period.start, today)
+    return period
 
 
 def jalali_year_of(day: dt.date) -> int:

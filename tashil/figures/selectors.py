@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import models
@@ -73,9 +73,8 @@ def scorecard_agencies(user: Any, province: Province) -> QuerySet[Agency] | None
         for s in scopes_of(user)
         if s.role in (Role.AGENCY_OFFICER, Role.AGENCY_HEAD) and s.agency_id
     ]
-    if not own:
-        return None
-    return agencies.filter(pk__in=own)
+    own_here = agencies.filter(pk__in=own)
+    return own_here if own and own_here.exists() else None
 
 
 def can_edit_press_brief(user: Any, province: Province) -> bool:
@@ -85,9 +84,14 @@ def can_edit_press_brief(user: Any, province: Province) -> bool:
     )
 
 
+def _round(value: Decimal) -> int:
+    # Half up, as people round by hand (Python's round() would give 12% for 1/8).
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 def _share(part: int, whole: int) -> int | None:
     """A whole percentage, or None when there is nothing to divide by."""
-    return round(100 * part / whole) if whole else None
+    return _round(Decimal(100 * part) / Decimal(whole)) if whole else None
 
 
 # --- Knowledge-based units ------------------------------------------------------------------------
@@ -340,10 +344,23 @@ class LineForecast:
     destinations: list[Country | CountryGroup] = field(default_factory=list)
 
 
-def line_forecasts(*, projects: list[Project], year: int) -> dict[int, LineForecast]:
-    """Per project, its forecast for `year`, summed per destination in the database."""
+def recorded_by(day: dt.date | None) -> Q:
+    """Figures recorded on or before `day` (local), so a past period does not quote a forecast
+    made after it. A figure's later corrections are not versioned; its current amount counts."""
+    if day is None:
+        return Q()
+    return Q(created_at__lt=Period(day, day).bounds()[1])
+
+
+def line_forecasts(
+    *, projects: list[Project], year: int, as_of: dt.date | None = None
+) -> dict[int, LineForecast]:
+    """Per project, its forecast for `year` as recorded by `as_of`, summed per destination in
+    the database."""
     rows = (
-        ExportFigure.objects.filter(project__in=projects, kind=ExportKind.FORECAST, year=year)
+        ExportFigure.objects.filter(
+            recorded_by(as_of), project__in=projects, kind=ExportKind.FORECAST, year=year
+        )
         .values("project", "country", "group")
         .annotate(**_money_sums())
         .order_by("project", "-rial")
@@ -397,7 +414,7 @@ def opening_figures(
     return Openings(
         by_currency=by_currency,
         lines=biggest,
-        forecasts=line_forecasts(projects=biggest, year=export_year),
+        forecasts=line_forecasts(projects=biggest, year=export_year, as_of=period.end),
         **totals,
     )
 
@@ -427,9 +444,11 @@ class ExportFigures:
 
 
 def export_rows(
-    *, province: Province, year: int, kind: str = ExportKind.FORECAST
+    *, province: Province, year: int, kind: str = ExportKind.FORECAST, as_of: dt.date | None = None
 ) -> QuerySet[ExportFigure]:
-    return ExportFigure.objects.filter(company__province=province, year=year, kind=kind)
+    return ExportFigure.objects.filter(
+        recorded_by(as_of), company__province=province, year=year, kind=kind
+    )
 
 
 def _money_sums() -> dict[str, Any]:
@@ -440,9 +459,14 @@ def _money_sums() -> dict[str, Any]:
 
 
 def export_figures(
-    *, province: Province, year: int, kind: str = ExportKind.FORECAST
+    *,
+    province: Province,
+    year: int,
+    kind: str = ExportKind.FORECAST,
+    as_of: dt.date | None = None,
 ) -> ExportFigures:
-    rows = export_rows(province=province, year=year, kind=kind)
+    """The figures of `year` recorded by `as_of` (all of them when None)."""
+    rows = export_rows(province=province, year=year, kind=kind, as_of=as_of)
     totals = rows.aggregate(**_money_sums())
     by_country = {
         row["country"]: row
@@ -532,7 +556,7 @@ def dashboard(*, province: Province, period: Period, export_year: int | None = N
         revived=revived_units(province=province, period=period),
         results=results(province=province, period=period),
         openings=opening_figures(province=province, period=period, export_year=export_year),
-        exports=export_figures(province=province, year=export_year),
+        exports=export_figures(province=province, year=export_year, as_of=period.end),
         shares=shares_as_of(province=province, on=period.end),
     )
 
@@ -665,7 +689,11 @@ def scorecards(
                 answered=answered,
                 on_time=row.get("on_time", 0),
                 average_days=(
-                    round(row["total_days"] / answered, 1)
+                    float(
+                        (Decimal(row["total_days"]) / Decimal(answered)).quantize(
+                            Decimal("0.1"), rounding=ROUND_HALF_UP
+                        )
+                    )
                     if answered and row.get("total_days") is not None
                     else None
                 ),

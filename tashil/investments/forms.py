@@ -12,6 +12,7 @@ refused on the rate field with core.money's own message before anything is saved
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -83,6 +84,38 @@ class JalaliYearField(DigitsIntegerField):
         )
         kwargs.setdefault("error_messages", {"invalid": _("Enter a Jalali year such as 1404.")})
         super().__init__(**kwargs)
+
+
+class ProvinceField(forms.ModelChoiceField):
+    """A province by its code (the figures' links name it so), among the user's."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Province"))
+        kwargs.setdefault("queryset", Province.objects.none())
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("to_field_name", "code")
+        kwargs.setdefault("empty_label", _("all"))
+        super().__init__(**kwargs)
+
+
+class CodeChoiceField(forms.ModelChoiceField):
+    """A row by its code as a link writes it: "RU" (or "ru") for a country, "eaeu" for a
+    group."""
+
+    def __init__(self, *, upper: bool = False, **kwargs: Any) -> None:
+        self.upper = upper
+        kwargs.setdefault("to_field_name", "code")
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("empty_label", _("all"))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip().upper() if self.upper else value.strip()
+        return super().to_python(value)
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.display_name)
 
 
 class CompanyByNationalIdField(forms.CharField):
@@ -226,9 +259,15 @@ class ProjectFilterForm(forms.Form):
         required=False,
         help_text=_("The Jalali year the line opened or is planned to open."),
     )
+    province = ProvinceField()
+    opened_from = JalaliDateField(label=_("Opened from"), required=False)
+    opened_to = JalaliDateField(label=_("Opened until"), required=False)
+
+    field_order = ["q", "province"]
 
     def __init__(self, *args: Any, provinces: set[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["province"].queryset = Province.objects.filter(pk__in=provinces)  # type: ignore[attr-defined]
         self.fields["county"].queryset = County.objects.filter(province__in=provinces)  # type: ignore[attr-defined]
         self.fields["estate"].queryset = IndustrialEstate.objects.filter(  # type: ignore[attr-defined]
             province__in=provinces
@@ -246,7 +285,17 @@ class ProjectFilterForm(forms.Form):
             status=data.get("status") or "",
             sector=data["sector"].pk if data.get("sector") else None,
             opening_year=data.get("opening_year"),
+            province=data["province"].pk if data.get("province") else None,
+            opened_from=data.get("opened_from"),
+            opened_to=data.get("opened_to"),
         )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("opened_from"), data.get("opened_to")
+        if start and end and start > end:
+            self.add_error("opened_to", _("The end of the range is before its start."))
+        return data
 
 
 def status_choices(current: str | None) -> list[tuple[str, Any]]:
@@ -439,18 +488,43 @@ class ExportFilterForm(forms.Form):
     company = forms.ModelChoiceField(
         label=_("Company"), queryset=Company.objects.none(), required=False
     )
+    province = ProvinceField()
+    group = CodeChoiceField(
+        label=_("Group of countries"),
+        queryset=CountryGroup.objects.all(),
+        help_text=_("The group's own figures and those to its member countries."),
+    )
+    country = CodeChoiceField(
+        label=_("Country"),
+        queryset=Country.objects.all(),
+        upper=True,
+    )
 
-    def __init__(self, *args: Any, companies: QuerySet[Company], **kwargs: Any) -> None:
+    field_order = ["province"]
+
+    def __init__(
+        self,
+        *args: Any,
+        companies: QuerySet[Company],
+        provinces: Iterable[int] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["company"].queryset = companies  # type: ignore[attr-defined]
+        self.fields["province"].queryset = Province.objects.filter(pk__in=list(provinces))  # type: ignore[attr-defined]
 
     def values(self) -> dict[str, Any]:
+        """The keyword arguments of `selectors.export_figures`; a filter that does not validate
+        is left out (and shown with its error), the others still apply."""
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         return {
             "year": data.get("year"),
             "kind": data.get("kind") or "",
             "company": data["company"].pk if data.get("company") else None,
+            "province": data["province"].pk if data.get("province") else None,
+            "country": data["country"].pk if data.get("country") else None,
+            "group": data["group"].pk if data.get("group") else None,
         }
 
 
@@ -523,14 +597,24 @@ class ExportFigureForm(MoneyForm):
 
 
 class ShareFilterForm(forms.Form):
+    province = ProvinceField()
     sector = forms.ModelChoiceField(
         label=_("Sector"), queryset=Sector.objects.all(), required=False
     )
+
+    def __init__(self, *args: Any, provinces: Iterable[int] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["province"].queryset = Province.objects.filter(pk__in=list(provinces))  # type: ignore[attr-defined]
 
     def sector_id(self) -> int | None:
         self.is_valid()
         sector = getattr(self, "cleaned_data", {}).get("sector")
         return sector.pk if sector else None
+
+    def province_chosen(self) -> Province | None:
+        self.is_valid()
+        province: Province | None = getattr(self, "cleaned_data", {}).get("province")
+        return province
 
 
 class ShareForm(forms.Form):

@@ -84,6 +84,10 @@ class ProjectFilters:
     # The Jalali year the line opened or, not yet open, is planned to open.
     opening_year: int | None = None
     company: int | None = None
+    province: int | None = None
+    # The day the line opened (the openings figure counts operating lines by it).
+    opened_from: dt.date | None = None
+    opened_to: dt.date | None = None
 
 
 def project_list(*, user: Any, filters: ProjectFilters) -> QuerySet[Project]:
@@ -104,6 +108,12 @@ def project_list(*, user: Any, filters: ProjectFilters) -> QuerySet[Project]:
         projects = projects.filter(sector_id=filters.sector)
     if filters.company:
         projects = projects.filter(company_id=filters.company)
+    if filters.province:
+        projects = projects.filter(province_id=filters.province)
+    if filters.opened_from:
+        projects = projects.filter(opened_on__gte=filters.opened_from)
+    if filters.opened_to:
+        projects = projects.filter(opened_on__lte=filters.opened_to)
     if filters.opening_year:
         first, last = jalali_year_bounds(filters.opening_year)
         projects = projects.filter(
@@ -276,7 +286,12 @@ def export_figures(
     year: int | None = None,
     company: int | None = None,
     project: int | None = None,
+    province: int | None = None,
+    country: int | None = None,
+    group: int | None = None,
 ) -> QuerySet[ExportFigure]:
+    """The figures the user sees, filtered. `country` keeps the figures to that country; `group`
+    the group's own figures and those to its members, as a group's total counts them."""
     figures = exports_for_user(user).select_related("company", "project", "country", "group")
     if kind:
         figures = figures.filter(kind=kind)
@@ -286,6 +301,16 @@ def export_figures(
         figures = figures.filter(company_id=company)
     if project:
         figures = figures.filter(project_id=project)
+    if province:
+        figures = figures.filter(company__province_id=province)
+    if country:
+        figures = figures.filter(country_id=country)
+    if group:
+        # A subquery rather than a join through the membership: one row per figure.
+        members = CountryGroup.members.through.objects.filter(countrygroup_id=group).values(
+            "country_id"
+        )
+        figures = figures.filter(Q(group_id=group) | Q(country_id__in=members))
     return figures.order_by("-year", "kind", "id")
 
 

@@ -17,9 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from tashil.agencies.models import Agency
 from tashil.core.forms import JalaliDateField
 from tashil.core.text import to_ascii_digits
+from tashil.geo.models import County, Province
 from tashil.meetings.models import Attendance, Body, Meeting, Presence, Resolution
 from tashil.meetings.services import AttendanceRow, ResolutionDraft
-from tashil.meetings.workflow import MeetingStatus
+from tashil.meetings.workflow import MeetingKind, MeetingStatus
 
 # --- Fields ------------------------------------------------------------------------------------
 
@@ -60,20 +61,65 @@ def _aware(day: dt.date, time: dt.time) -> dt.datetime:
 
 
 class MeetingFilterForm(forms.Form):
+    """The list's filters, read from the query string. The sessions-held figure links here with
+    its definition (figures.links.sessions): a province, a kind of body, a county, closed,
+    held within a range of days."""
+
+    province = forms.ModelChoiceField(
+        label=_("Province"),
+        queryset=Province.objects.none(),
+        required=False,
+        to_field_name="code",
+        empty_label=_("all"),
+    )
     body = forms.ModelChoiceField(
         label=_("Body"), queryset=Body.objects.none(), required=False, empty_label=_("all")
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind of body"), required=False, choices=[("", _("all")), *MeetingKind.choices]
+    )
+    county = forms.ModelChoiceField(
+        label=_("County"), queryset=County.objects.none(), required=False, empty_label=_("all")
     )
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("all")), *MeetingStatus.choices]
     )
+    held_from = JalaliDateField(label=_("Held from"), required=False)
+    held_to = JalaliDateField(label=_("Held until"), required=False)
 
-    def __init__(self, *args: Any, bodies: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, bodies: Any, provinces: Iterable[int] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        provinces = list(provinces)
         self.fields["body"].queryset = bodies  # type: ignore[attr-defined]
+        self.fields["province"].queryset = Province.objects.filter(pk__in=provinces)  # type: ignore[attr-defined]
+        self.fields["county"].queryset = County.objects.filter(province_id__in=provinces)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("held_from"), data.get("held_to")
+        if start and end and start > end:
+            self.add_error("held_to", _("The end of the range is before its start."))
+        return data
 
     def values(self) -> tuple[Body | None, str]:
         data = self.cleaned_data if self.is_valid() else {}
         return data.get("body"), data.get("status") or ""
+
+    def filters(self) -> dict[str, Any]:
+        """The keyword arguments of `selectors.meeting_list`; none when a filter is wrong (the
+        form shows why)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return {
+            "body": data.get("body"),
+            "status": data.get("status") or "",
+            "province": data["province"].pk if data.get("province") else None,
+            "kind": data.get("kind") or "",
+            "county": data["county"].pk if data.get("county") else None,
+            "held_from": data.get("held_from"),
+            "held_to": data.get("held_to"),
+        }
 
 
 # --- Planning and editing a session ------------------------------------------------------------

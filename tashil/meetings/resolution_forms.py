@@ -13,7 +13,9 @@ from tashil.agencies.models import Agency
 from tashil.cases.forms import MultipleFileField
 from tashil.cases.models import Case
 from tashil.cases.tracking import normalise_tracking
+from tashil.core.forms import JalaliDateField
 from tashil.core.templatetags.persian import digits
+from tashil.geo.models import County, Province
 from tashil.meetings.models import Body, Meeting
 from tashil.meetings.selectors import ResolutionFilters, bodies_for_user, meetings_for_user
 from tashil.meetings.workflow import MeetingStatus, Move, ResolutionState
@@ -73,8 +75,8 @@ class AgencyChoiceField(forms.ModelChoiceField):
 
 
 class ResolutionFilterForm(forms.Form):
-    """The register's filters, read from the query string (links from the figures by agency
-    and from a meeting or a case page land here already filtered)."""
+    """The register's filters, read from the query string (links from the dashboard, the figures
+    by agency and a meeting or a case page land here already filtered)."""
 
     q = forms.CharField(label=_("Search the text"), required=False, max_length=200)
     agency = AgencyChoiceField(
@@ -99,14 +101,29 @@ class ResolutionFilterForm(forms.Form):
         max_length=40,
         widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
     )
+    province = forms.ModelChoiceField(
+        label=_("Province"),
+        queryset=Province.objects.none(),
+        required=False,
+        to_field_name="code",
+        empty_label=_("all"),
+    )
+    county = forms.ModelChoiceField(
+        label=_("County"), queryset=County.objects.none(), required=False, empty_label=_("all")
+    )
+    issued_from = JalaliDateField(label=_("Issued from"), required=False)
+    issued_to = JalaliDateField(label=_("Issued until"), required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     national = forms.BooleanField(label=_("Sent to the national HQ"), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        provinces = provinces_of(user)
         self.fields["agency"].queryset = Agency.objects.filter(  # type: ignore[attr-defined]
-            province_id__in=provinces_of(user)
+            province_id__in=provinces
         ).order_by("name")
+        self.fields["province"].queryset = Province.objects.filter(pk__in=provinces)  # type: ignore[attr-defined]
+        self.fields["county"].queryset = County.objects.filter(province_id__in=provinces)  # type: ignore[attr-defined]
         self.fields["body"].queryset = bodies_for_user(user)  # type: ignore[attr-defined]
         closed = meetings_for_user(user).filter(status=MeetingStatus.CLOSED)
         self.fields["meeting"].queryset = (  # type: ignore[attr-defined]
@@ -127,6 +144,13 @@ class ResolutionFilterForm(forms.Form):
         )
         return found if found is not None else -1
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("issued_from"), data.get("issued_to")
+        if start and end and start > end:
+            self.add_error("issued_to", _("The end of the range is before its start."))
+        return data
+
     def filters(self) -> ResolutionFilters:
         data = self.cleaned_data if self.is_valid() else {}
         return ResolutionFilters(
@@ -139,6 +163,10 @@ class ResolutionFilterForm(forms.Form):
             national=bool(data.get("national")),
             text=(data.get("q") or "").strip(),
             case=data.get("case"),
+            province=data["province"].pk if data.get("province") else None,
+            county=data["county"].pk if data.get("county") else None,
+            issued_from=data.get("issued_from"),
+            issued_to=data.get("issued_to"),
         )
 
 

@@ -15,6 +15,7 @@ from tashil.accounts.access import has_role, scopes_of, visible_q
 from tashil.accounts.roles import Role
 from tashil.agencies.models import Agency
 from tashil.cases.models import Case
+from tashil.cases.selectors import on_local_days
 from tashil.cases.workflow import CaseStatus
 from tashil.core.text import compact_key, search_key
 from tashil.meetings.models import (
@@ -87,7 +88,19 @@ def meeting_get_for_user(user: Any, pk: int) -> Meeting:
         raise Http404 from None
 
 
-def meeting_list(user: Any, *, body: Body | None = None, status: str = "") -> QuerySet[Meeting]:
+def meeting_list(
+    user: Any,
+    *,
+    body: Body | None = None,
+    status: str = "",
+    province: int | None = None,
+    kind: str = "",
+    county: int | None = None,
+    held_from: dt.date | None = None,
+    held_to: dt.date | None = None,
+) -> QuerySet[Meeting]:
+    """The user's meetings, filtered: `kind` and `county` are the body's, `held_from` and
+    `held_to` local days of `starts_at` (as the figures count sessions held)."""
     meetings = meetings_for_user(user).annotate(
         item_count=Count("items", distinct=True),
         resolution_count=Count("resolutions", distinct=True),
@@ -96,6 +109,14 @@ def meeting_list(user: Any, *, body: Body | None = None, status: str = "") -> Qu
         meetings = meetings.filter(body=body)
     if status:
         meetings = meetings.filter(status=status)
+    if province:
+        meetings = meetings.filter(body__province_id=province)
+    if kind:
+        meetings = meetings.filter(body__kind=kind)
+    if county:
+        meetings = meetings.filter(body__county_id=county)
+    if held_from or held_to:
+        meetings = meetings.filter(on_local_days("starts_at", held_from, held_to))
     return meetings.order_by("-starts_at", "-pk")
 
 
@@ -296,6 +317,11 @@ class ResolutionFilters:
     national: bool = False
     text: str = ""
     case: int | None = None
+    province: int | None = None
+    county: int | None = None
+    # Local days of the session that issued it (as the figures count resolutions issued).
+    issued_from: dt.date | None = None
+    issued_to: dt.date | None = None
 
 
 BUCKETS: dict[str, Q] = {
@@ -327,6 +353,14 @@ def resolution_list(
         rows = rows.filter(escalated_national_at__isnull=False)
     if filters.case:
         rows = rows.filter(case_id=filters.case)
+    if filters.province:
+        rows = rows.filter(province_id=filters.province)
+    if filters.county:
+        rows = rows.filter(county_id=filters.county)
+    if filters.issued_from or filters.issued_to:
+        rows = rows.filter(
+            on_local_days("meeting__starts_at", filters.issued_from, filters.issued_to)
+        )
     if filters.text.strip():
         rows = rows.filter(search_key__contains=compact_key(filters.text))
     return (

@@ -79,6 +79,17 @@ class CompanyFilterForm(forms.Form):
     )
     expiring = forms.BooleanField(label=_("Certificate expiring soon"), required=False)
     on = JalaliDateField(label=_("On date"), required=False)
+    province = forms.ModelChoiceField(
+        label=_("Province"),
+        queryset=Province.objects.none(),
+        required=False,
+        to_field_name="code",
+        empty_label=_("all"),
+    )
+    revived_from = JalaliDateField(label=_("Revived from"), required=False)
+    revived_to = JalaliDateField(label=_("Revived until"), required=False)
+
+    field_order = ["q", "province"]
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
@@ -94,10 +105,20 @@ class CompanyFilterForm(forms.Form):
 
     def __init__(self, *args: Any, provinces: list[Province], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["province"].queryset = Province.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[province.pk for province in provinces]
+        )
         self.fields["county"].queryset = County.objects.filter(province__in=provinces)  # type: ignore[attr-defined]
         self.fields["estate"].queryset = IndustrialEstate.objects.filter(  # type: ignore[attr-defined]
             province__in=provinces
         )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("revived_from"), data.get("revived_to")
+        if start and end and start > end:
+            self.add_error("revived_to", _("The end of the range is before its start."))
+        return data
 
     def filters(self) -> CompanyFilters:
         data = self.cleaned_data if self.is_valid() else {}
@@ -121,6 +142,9 @@ class CompanyFilterForm(forms.Form):
             certificate_class=data.get("certificate_class") or "",
             expiring=bool(data.get("expiring")),
             on=data.get("on") or timezone.localdate(),
+            province=data["province"].pk if data.get("province") else None,
+            revived_from=data.get("revived_from"),
+            revived_to=data.get("revived_to"),
         )
 
     def ordering(self) -> str:

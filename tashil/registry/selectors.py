@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from tashil.accounts.access import has_role, scopes_of, visible_q
+from tashil.accounts.access import has_role, provinces_of, scopes_of, visible_q
 from tashil.accounts.roles import Role
 from tashil.geo.models import Province
 from tashil.registry.models import (
@@ -122,6 +122,10 @@ class CompanyFilters:
     certificate_class: str = ""
     expiring: bool = False
     on: dt.date = field(default_factory=timezone.localdate)
+    province: int | None = None
+    # Companies revived (idle back to work, `revivals`) in the range, either end open.
+    revived_from: dt.date | None = None
+    revived_to: dt.date | None = None
 
 
 SORTS = {
@@ -140,8 +144,22 @@ def company_list(*, user: Any, filters: CompanyFilters, sort: str = "name") -> Q
     `is_knowledge_based` on `filters.on`. Related rows are joined, so iterating costs one query."""
     on = filters.on
     qs = companies_for_user(user)
+    if filters.province:
+        qs = qs.filter(province_id=filters.province)
     if filters.county:
         qs = qs.filter(county_id=filters.county)
+    if filters.revived_from or filters.revived_to:
+        # As the figure counts them, in the province asked for or each of the user's.
+        provinces = [filters.province] if filters.province else sorted(provinces_of(user))
+        revived = Q(pk__in=[])
+        for province in provinces:
+            rows = revivals(
+                province=province,
+                start=filters.revived_from or dt.date.min,
+                end=filters.revived_to or dt.date.max,
+            )
+            revived |= Q(pk__in=rows.values("company"))
+        qs = qs.filter(revived)
     if filters.estate:
         qs = qs.filter(estate_id=filters.estate)
     if filters.activity:
@@ -239,7 +257,7 @@ def knowledge_based_series(
 WORKING = [CompanyStatus.OPERATING, CompanyStatus.PARTLY_OPERATING]
 
 
-def revivals(*, province: Province, start: dt.date, end: dt.date) -> QuerySet[StatusChange]:
+def revivals(*, province: Province | int, start: dt.date, end: dt.date) -> QuerySet[StatusChange]:
     """Status changes from `start` to `end` (inclusive) that brought an idle unit back to work:
     the new status is operating (or partly) and the company's status just before it was idle."""
     previous = (

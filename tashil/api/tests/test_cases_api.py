@@ -1424,6 +1424,40 @@ def test_the_api_blanks_the_amount_for_those_who_may_not_see_it(
     assert [item["amount"] for item in listed.json()["items"]] == [expected]
 
 
+@pytest.mark.parametrize(("viewer", "shown"), [("secretariat", True), ("county_secretary", False)])
+def test_the_results_loan_is_blanked_on_the_case_and_its_timeline_for_those_who_may_not_see_it(
+    client, request, viewer, shown, secretariat, company, category, bearer
+):
+    from tashil.cases.services import case_file, case_record_results
+
+    case = case_file(
+        actor=secretariat,
+        company=company,
+        category=category,
+        title="وام",
+        description="...",
+        channel="letter",
+    )
+    case_record_results(
+        actor=secretariat,
+        case=case,
+        approved_amount=123_000_000_000,
+        jobs_preserved=40,
+        results_on=timezone.localdate(),
+    )
+
+    detail = client.get(
+        f"/api/v1/cases/{case.tracking}", headers=bearer(request.getfixturevalue(viewer))
+    ).json()
+
+    expected = 123_000_000_000 if shown else None
+    assert (detail["approved_amount"], detail["jobs_preserved"]) == (expected, 40)
+    (event,) = [event for event in detail["timeline"] if event["kind"] == "results"]
+    assert event["data"]["after"].get("approved_amount") == expected
+    assert event["data"]["after"]["jobs_preserved"] == 40
+    assert Case.objects.get().approved_amount == 123_000_000_000
+
+
 def test_a_nul_character_in_text_is_a_field_error_not_a_server_error(
     client, owner, company, category, bearer
 ):

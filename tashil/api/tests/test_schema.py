@@ -73,6 +73,18 @@ OPERATIONS = {
     ("get", "/api/v1/sectors"): "sector_list",
     ("get", "/api/v1/countries"): "country_list",
     ("get", "/api/v1/country-groups"): "country_group_list",
+    ("get", "/api/v1/figures/dashboard"): "figures_dashboard",
+    ("get", "/api/v1/figures/knowledge-based"): "figures_knowledge_based",
+    ("get", "/api/v1/figures/cases"): "figures_cases",
+    ("get", "/api/v1/figures/resolutions"): "figures_resolutions",
+    ("get", "/api/v1/figures/sessions"): "figures_sessions",
+    ("get", "/api/v1/figures/revived"): "figures_revived",
+    ("get", "/api/v1/figures/results"): "figures_results",
+    ("get", "/api/v1/figures/openings"): "figures_openings",
+    ("get", "/api/v1/figures/exports"): "figures_exports",
+    ("get", "/api/v1/figures/shares"): "figures_shares",
+    ("get", "/api/v1/figures/scorecard"): "figures_scorecard",
+    ("get", "/api/v1/figures/counties"): "figures_counties",
 }
 ERROR = {"$ref": "#/components/schemas/ErrorOut"}
 

@@ -1062,7 +1062,10 @@ def test_the_inbox_lists_open_referrals_overdue_first_then_the_answered(
     Referral.objects.filter(case=late).update(due_on=timezone.localdate() - dt.timedelta(days=4))
     answered = case_in(S.REFERRED)
     Referral.objects.filter(case=answered).update(
-        status=ReferralStatus.ANSWERED, answer="انجام شد", answered_at=timezone.now()
+        status=ReferralStatus.ANSWERED,
+        answer="انجام شد",
+        answered_at=timezone.now(),
+        response_days=0,
     )
     response = login(client, officer).get(reverse("cases:inbox"))
     assert [r.case for r in response.context["open_referrals"]] == [late, on_time]

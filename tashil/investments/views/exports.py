@@ -23,6 +23,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tashil.accounts.access import provinces_of
 from tashil.core.forms import apply_service_errors
 from tashil.core.http import AuthenticatedRequest
 from tashil.core.money import Currency
@@ -66,7 +67,9 @@ def _after_save(figure: ExportFigure) -> HttpResponse:
 def export_list(request: AuthenticatedRequest) -> HttpResponse:
     visible = selectors.exports_for_user(request.user)
     companies = Company.objects.filter(pk__in=visible.values("company_id")).order_by("legal_name")
-    form = forms.ExportFilterForm(request.GET or None, companies=companies)
+    form = forms.ExportFilterForm(
+        request.GET or None, companies=companies, provinces=provinces_of(request.user)
+    )
     # The totals count every figure the filters keep; the table shows them a page at a time.
     figures = list(selectors.export_figures(user=request.user, **form.values()))
     pages = max(1, ceil(len(figures) / PAGE_SIZE))

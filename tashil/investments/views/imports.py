@@ -112,7 +112,9 @@ def figures_export(request: AuthenticatedRequest, fmt: str) -> HttpResponseBase:
         raise Http404
     visible = selectors.exports_for_user(request.user)
     companies = Company.objects.filter(pk__in=visible.values("company_id"))
-    form = forms.ExportFilterForm(request.GET or None, companies=companies)
+    form = forms.ExportFilterForm(
+        request.GET or None, companies=companies, provinces=provinces_of(request.user)
+    )
     figures = selectors.export_figures(user=request.user, **form.values())
     if fmt == "csv":
         return spreadsheet_exports.figures_csv(figures)

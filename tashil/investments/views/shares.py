@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tashil.accounts.access import provinces_of
 from tashil.core.forms import apply_service_errors, remember_initial
 from tashil.core.http import AuthenticatedRequest
 from tashil.investments import forms, selectors, services
@@ -42,13 +43,15 @@ def _sector_url(sector_id: int) -> str:
 @login_required
 @require_GET
 def share_list(request: AuthenticatedRequest) -> HttpResponse:
-    form = forms.ShareFilterForm(request.GET or None)
+    form = forms.ShareFilterForm(request.GET or None, provinces=provinces_of(request.user))
     return render(
         request,
         "investments/share_list.html",
         {
             "form": form,
-            "sectors": selectors.shares_by_sector(user=request.user, sector=form.sector_id()),
+            "sectors": selectors.shares_by_sector(
+                user=request.user, province=form.province_chosen(), sector=form.sector_id()
+            ),
             "editable": selectors.editable_provinces(request.user),
         },
     )

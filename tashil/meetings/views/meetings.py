@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tashil.accounts.access import has_role
+from tashil.accounts.access import has_role, provinces_of
 from tashil.accounts.roles import Role
 from tashil.agencies.models import Agency
 from tashil.cases import selectors as case_selectors
@@ -118,10 +118,11 @@ def meeting_list(request: AuthenticatedRequest) -> HttpResponse:
     if not has_role(request.user, *MEETING_ROLES):
         raise PermissionDenied
     form = forms.MeetingFilterForm(
-        request.GET or None, bodies=selectors.bodies_for_user(request.user)
+        request.GET or None,
+        bodies=selectors.bodies_for_user(request.user),
+        provinces=provinces_of(request.user),
     )
-    body, status = form.values()
-    rows = selectors.meeting_list(request.user, body=body, status=status)
+    rows = selectors.meeting_list(request.user, **form.filters())
     upcoming = list(rows.filter(status=MeetingStatus.PLANNED).order_by("starts_at", "pk"))
     page = _page(request)
     offset = (page - 1) * PAGE_SIZE

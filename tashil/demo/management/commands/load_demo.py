@@ -11,6 +11,7 @@ from tashil.accounts.models import User
 from tashil.accounts.roles import Role
 from tashil.core.jalali import format_jalali
 from tashil.demo.cases import load_cases
+from tashil.demo.figures import FiguresResult, load_figures
 from tashil.demo.investments import InvestmentsResult, load_investments
 from tashil.demo.meetings import BANKING, COUNTY, PROVINCIAL, MeetingsResult, meetings_result
 from tashil.demo.province import DEMO_PASSWORD, QAZVIN, load_companies, load_users
@@ -41,6 +42,9 @@ class Command(BaseCommand):
             started = time.monotonic()
             investments = load_investments()
             investment_seconds = time.monotonic() - started
+            started = time.monotonic()
+            figures = load_figures()
+            figure_seconds = time.monotonic() - started
         self.stdout.write(
             f"Registry: {registry.companies} companies and {registry.certificates} certificates "
             f"added in {seconds:.1f} s"
@@ -53,11 +57,13 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Cases: {cases.added} added, {cases.total} in the demo, {cases.overdue} referrals "
-            f"overdue today, in {case_seconds:.1f} s with the meetings "
+            f"overdue today, results recorded on {cases.results}, in {case_seconds:.1f} s with "
+            "the meetings "
             "(see /cases/ as dabir, maliat or golsar)"
         )
         self.stdout.write(meetings_line(meetings))
         self.stdout.write(investments_line(investments, investment_seconds))
+        self.stdout.write(figures_line(figures, figure_seconds))
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD})"))
         for user in users:
@@ -91,4 +97,14 @@ def investments_line(result: InvestmentsResult, seconds: float) -> str:
         f"{result.opened} opened; {result.visits} official visits, {result.exports} export "
         f"figures, {result.shares} sector shares, in {seconds:.1f} s (see /investments/visits/ "
         "as dabir or ostandar: the spokesperson's visit of 1404/09/24)"
+    )
+
+
+def figures_line(result: FiguresResult, seconds: float) -> str:
+    return (
+        f"Figures: {result.certified} knowledge-based certificates issued since "
+        f"{format_jalali(REFERENCE_DATE, language='en')}, {result.revived} idle units revived, "
+        f"{result.forecasts} export forecasts for {result.forecast_year} added, "
+        f"in {seconds:.1f} s (see /figures/ as dabir or ostandar, and the reference day's "
+        f"/figures/?on={format_jalali(REFERENCE_DATE, language='en')})"
     )
