@@ -314,7 +314,13 @@ def _openings(ask: Ask, found: selectors.Openings) -> dict[str, Any]:
 def _exports(ask: Ask, found: selectors.ExportFigures) -> dict[str, Any]:
     def listed(place: Any = None) -> str:
         return ask.url(
-            links.exports(ask.province, year=found.year, kind=found.kind, destination=place)
+            links.exports(
+                ask.province,
+                year=found.year,
+                kind=found.kind,
+                destination=place,
+                recorded_to=ask.period.end,
+            )
         )
 
     return {
@@ -350,7 +356,7 @@ def _shares(ask: Ask, found: list[tuple[Any, list[Any]]]) -> list[dict[str, Any]
                 }
                 for share in shares
             ],
-            "link": ask.url(links.shares(ask.province, sector=sector.pk)),
+            "link": ask.url(links.shares(ask.province, sector=sector.pk, stated_to=ask.period.end)),
         }
         for sector, shares in found
     ]

@@ -11,10 +11,10 @@ class WeeklyReportDeliveryAdmin(admin.ModelAdmin):
     """Which weeks went out. Deleting a row lets the Saturday job send that week again (it sends
     only the last complete week, so only that one)."""
 
-    list_display = ("province", "week_start", "recipients", "sent_at")
+    list_display = ("province", "week_start", "user", "sent_at")
     list_filter = ("province",)
     date_hierarchy = "week_start"
-    readonly_fields = ("province", "week_start", "recipients", "sent_at")
+    readonly_fields = ("province", "week_start", "user", "sent_at")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -8,6 +8,7 @@ Jalali with ASCII digits, as the date inputs read them back.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.urls import reverse
@@ -131,17 +132,28 @@ def exports(
     year: int,
     kind: str = "forecast",
     destination: Country | CountryGroup | None = None,
+    recorded_to: dt.date | None = None,
 ) -> str:
-    """Export figures of a year; for a group, its own rows and its members' rows."""
+    """Export figures of a year recorded by `recorded_to` (the period's last day, as the
+    dashboard counts them); for a group, its own rows and its members' rows."""
     return _url(
         "investments:export_list",
         province=province.code,
         year=year,
         kind=kind,
+        recorded_to=jalali_input_value(recorded_to) if recorded_to else None,
         country=destination.code if isinstance(destination, Country) else None,
         group=destination.code if isinstance(destination, CountryGroup) else None,
     )
 
 
-def shares(province: Province, *, sector: int | None = None) -> str:
-    return _url("investments:share_list", province=province.code, sector=sector)
+def shares(
+    province: Province, *, sector: int | None = None, stated_to: dt.date | None = None
+) -> str:
+    """The sector's share figures stated by `stated_to` (the period's last day)."""
+    return _url(
+        "investments:share_list",
+        province=province.code,
+        sector=sector,
+        stated_to=jalali_input_value(stated_to) if stated_to else None,
+    )

@@ -35,21 +35,21 @@ class PressBrief(models.Model):
 
 
 class WeeklyReportDelivery(models.Model):
-    """One row per province and week once the weekly report has been emailed, so the scheduled
-    job sends each week's report once however often it runs (the unique constraint decides
-    between two concurrent runs)."""
+    """One row per province, week and executive once the weekly report is on its way to them,
+    so the scheduled job sends each executive each week's report once however often it runs;
+    the unique constraint decides between two runs at once."""
 
     province = models.ForeignKey("geo.Province", on_delete=models.PROTECT, related_name="+")
     week_start = models.DateField()
-    recipients = models.PositiveIntegerField(default=0)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["province", "week_start"], name="weekly_report_once_per_week"
+                fields=["province", "week_start", "user"], name="weekly_report_once_per_week"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.province} {self.week_start}"
+        return f"{self.province} {self.week_start} {self.user_id}"

@@ -362,12 +362,16 @@ def _follow_up(province: Province, on: dt.date) -> list[str]:
         )
     decided = resolution_figures(province=province, period=year)
     if decided.total:
-        values = {"total": number(decided.total), "share": percent(decided.executed_share or 0)}
-        if decided.executed_share:
+        # Counts, not a share: the executed share leaves withdrawn resolutions out, so "N issued,
+        # X% of them executed" would overstate it.
+        values = {"total": number(decided.total), "executed": number(decided.executed)}
+        if decided.executed:
             figures.append(
                 ngettext(
-                    "They issued %(total)s resolution, %(share)s of which has been executed.",
-                    "They issued %(total)s resolutions, %(share)s of which have been executed.",
+                    "They issued %(total)s resolution, and the agencies have executed "
+                    "%(executed)s of it.",
+                    "They issued %(total)s resolutions, and the agencies have executed "
+                    "%(executed)s of them.",
                     decided.total,
                 )
                 % values

@@ -89,7 +89,7 @@ def _round(value: Decimal) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def _share(part: int, whole: int) -> int | None:
+def percent(part: int, whole: int) -> int | None:
     """A whole percentage, or None when there is nothing to divide by."""
     return _round(Decimal(100 * part) / Decimal(whole)) if whole else None
 
@@ -133,7 +133,7 @@ class KnowledgeBased:
 
     @property
     def target_share(self) -> int | None:
-        return _share(self.count, self.target.count) if self.target else None
+        return percent(self.count, self.target.count) if self.target else None
 
 
 def knowledge_based(*, province: Province, period: Period) -> KnowledgeBased:
@@ -168,7 +168,7 @@ class CaseFigures:
 
     @property
     def share_resolved(self) -> int | None:
-        return _share(self.resolved, self.received)
+        return percent(self.resolved, self.received)
 
 
 def filed_in(period: Period, prefix: str = "") -> Q:
@@ -225,7 +225,7 @@ class ResolutionFigures:
 
     @property
     def executed_share(self) -> int | None:
-        return _share(self.executed, self.executed + self.follow_up + self.not_executed)
+        return percent(self.executed, self.executed + self.follow_up + self.not_executed)
 
 
 def held_in(period: Period, prefix: str = "") -> Q:
@@ -566,11 +566,14 @@ def dashboard(*, province: Province, period: Period, export_year: int | None = N
 
 @dataclass
 class Scorecard:
-    """One agency's card for the period. Referrals are those sent in the period; on time means
-    answered by the deadline (`due_on`, which already allows for pauses and the extension);
-    response times are in working days without the pauses (`Referral.response_days`), the
-    90th percentile by nearest rank. Open overdue is counted today. Resolutions are those
-    issued in the period and addressed to the agency, by where they stand now."""
+    """One agency's card for the period. `received`, `answered` and `on_time` count cases: the
+    cases referred to the agency in the period, those of them it answered, and those it answered
+    by the deadline (`due_on`, which already allows for pauses and the extension) — a case the
+    secretariat sent to the agency twice is one case, as the case list behind the number shows
+    it. Response times are over the answers themselves, in working days without the pauses
+    (`Referral.response_days`), the 90th percentile by nearest rank. Open overdue is counted
+    today (one open referral per case and agency). Resolutions are those issued in the period
+    and addressed to the agency, by where they stand now."""
 
     agency: Agency
     received: int = 0
@@ -585,11 +588,11 @@ class Scorecard:
 
     @property
     def on_time_share(self) -> int | None:
-        return _share(self.on_time, self.received)
+        return percent(self.on_time, self.received)
 
     @property
     def executed_share(self) -> int | None:
-        return _share(self.executed, self.executed + self.follow_up + self.not_executed)
+        return percent(self.executed, self.executed + self.follow_up + self.not_executed)
 
     def rank_key(self) -> tuple[Any, ...]:
         """Best first: most answered on time, fewest overdue, most executed, then by name."""
@@ -654,9 +657,10 @@ def scorecards(
         row["agency"]: row
         for row in referrals.values("agency")
         .annotate(
-            received=Count("pk"),
-            answered=Count("pk", filter=Q(status=ReferralStatus.ANSWERED)),
-            on_time=Count("pk", filter=on_time_q()),
+            received=Count("case", distinct=True),
+            answered=Count("case", distinct=True, filter=Q(status=ReferralStatus.ANSWERED)),
+            on_time=Count("case", distinct=True, filter=on_time_q()),
+            answers=Count("pk", filter=Q(status=ReferralStatus.ANSWERED)),
             total_days=Sum("response_days", filter=Q(status=ReferralStatus.ANSWERED)),
         )
         .order_by()
@@ -665,7 +669,7 @@ def scorecards(
     overdue = dict(
         Referral.objects.filter(overdue_q(today), agency__in=agencies)
         .values("agency")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("case", distinct=True))
         .order_by()
         .values_list("agency", "n")
     )
@@ -680,21 +684,21 @@ def scorecards(
     cards = []
     for agency in agencies.order_by("name"):
         row = counted.get(agency.pk, {})
-        answered = row.get("answered", 0)
+        answers = row.get("answers", 0)
         decided = resolutions.get(agency.pk, {})
         cards.append(
             Scorecard(
                 agency=agency,
                 received=row.get("received", 0),
-                answered=answered,
+                answered=row.get("answered", 0),
                 on_time=row.get("on_time", 0),
                 average_days=(
                     float(
-                        (Decimal(row["total_days"]) / Decimal(answered)).quantize(
+                        (Decimal(row["total_days"]) / Decimal(answers)).quantize(
                             Decimal("0.1"), rounding=ROUND_HALF_UP
                         )
                     )
-                    if answered and row.get("total_days") is not None
+                    if answers and row.get("total_days") is not None
                     else None
                 ),
                 p90_days=p90.get(agency.pk),

@@ -8,11 +8,12 @@ office made of a brief, beside the text the figures produced.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -30,6 +31,8 @@ from tashil.figures.press import brief_text
 from tashil.figures.selectors import can_edit_press_brief
 from tashil.geo.models import Province
 from tashil.notifications.services import notify
+
+logger = logging.getLogger(__name__)
 
 # A brief is a news item of a few paragraphs; an edit this long is a paste gone wrong.
 PRESS_BRIEF_MAX_LENGTH = 6000
@@ -52,8 +55,10 @@ def weekly_recipients(*, province: Province) -> QuerySet[User]:
     )
 
 
-def weekly_report_sent(*, province: Province, week: Period) -> bool:
-    return WeeklyReportDelivery.objects.filter(province=province, week_start=week.start).exists()
+def weekly_report_pending(*, province: Province, week: Period) -> list[User]:
+    """The recipients who have not received the week's report yet."""
+    delivered = WeeklyReportDelivery.objects.filter(province=province, week_start=week.start)
+    return list(weekly_recipients(province=province).exclude(pk__in=delivered.values("user")))
 
 
 def weekly_report_url(*, province: Province, week: Period) -> str:
@@ -61,22 +66,29 @@ def weekly_report_url(*, province: Province, week: Period) -> str:
     return f"{reverse('figures:weekly')}?{query}"
 
 
-def weekly_report_send(*, province: Province, week: Period, today: dt.date) -> int:
-    """Email the report of `week` (PDF and XLSX attached) to each of the province's executives,
-    once per province and week; returns how many were sent, 0 when it went out before or
-    nobody can receive it.
+def _claim(*, province: Province, week: Period, user: User) -> bool:
+    """Record that `user` gets the week's report, in a transaction of its own; False when a run
+    at the same moment has already claimed them (the unique constraint decides)."""
+    try:
+        with transaction.atomic():
+            WeeklyReportDelivery.objects.create(province=province, week_start=week.start, user=user)
+    except IntegrityError:
+        return False
+    return True
 
-    Sent once: the `WeeklyReportDelivery` row is written first, in the transaction that sends
-    the mail, and its unique constraint decides between two runs at once: the second's insert
-    waits for the first to commit, fails, and the second sends nothing. The slow part (the
-    figures, the PDF) is done before, outside the transaction; the mail is sent inside it, so
-    when sending fails the row is rolled back and the next run sends the report again."""
+
+def weekly_report_send(*, province: Province, week: Period, today: dt.date) -> int:
+    """Email the report of `week` (PDF and XLSX attached) to each of the province's executives
+    who has not had it yet; returns how many messages were sent.
+
+    Once per executive and week: each recipient is claimed with a `WeeklyReportDelivery` row,
+    committed before the message is sent, so two runs at once never send twice and no database
+    lock is held while the mail server answers. A message that fails gives its claim back and is
+    logged: the next run sends that executive the report, and only them."""
     from tashil.figures.pdf import weekly_pdf
     from tashil.figures.weekly import weekly_filename, weekly_report, weekly_workbook
 
-    if weekly_report_sent(province=province, week=week):
-        return 0
-    recipients = list(weekly_recipients(province=province))
+    recipients = weekly_report_pending(province=province, week=week)
     if not recipients:
         return 0
     report = weekly_report(province=province, week=week, today=today)
@@ -109,37 +121,39 @@ def weekly_report_send(*, province: Province, week: Period, today: dt.date) -> i
                 % {"count": format_number(report.week_cases.received)},
                 _("Resolutions issued: %(count)s")
                 % {"count": format_number(report.week_resolutions.total)},
-                _("Referrals overdue today: %(count)s")
-                % {"count": format_number(report.overdue_referrals)},
+                _("Cases with a referral overdue today: %(count)s")
+                % {"count": format_number(report.overdue_cases)},
                 _("Resolutions overdue today: %(count)s")
                 % {"count": format_number(report.overdue_resolutions)},
             ]
         )
-    messages = []
+    sent = 0
     for user in recipients:
+        if not _claim(province=province, week=week, user=user):
+            continue
         # One message each: the executives' addresses are not shown to one another.
         message = EmailMessage(subject=subject, body=body, to=[user.email])
         message.attach(weekly_filename(report, "pdf"), pdf, "application/pdf")
         message.attach(weekly_filename(report, "xlsx"), workbook, XLSX_CONTENT_TYPE)
-        messages.append(message)
-    with transaction.atomic():
         try:
-            with transaction.atomic():
-                WeeklyReportDelivery.objects.create(
-                    province=province, week_start=week.start, recipients=len(messages)
-                )
-        except IntegrityError:
-            return 0
+            message.send()
+        except Exception:
+            logger.exception(
+                "weekly report of province %s not sent to user %s", province.code, user.pk
+            )
+            WeeklyReportDelivery.objects.filter(
+                province=province, week_start=week.start, user=user
+            ).delete()
+            continue
+        sent += 1
         notify(
-            users=recipients,
+            users=[user],
             kind="weekly_report",
             subject=subject,
             body=body,
             url=weekly_report_url(province=province, week=week),
             email=False,
         )
-        with get_connection() as connection:
-            sent = connection.send_messages(messages) or 0
     return sent
 
 

@@ -29,7 +29,7 @@ from openpyxl.utils import get_column_letter
 from tashil.core.jalali import jalali_input_value
 from tashil.core.money import Currency
 from tashil.core.spreadsheets import XLSX_CONTENT_TYPE, neutralise
-from tashil.figures import links
+from tashil.figures import links, selectors
 from tashil.figures.period import Period
 from tashil.figures.selectors import (
     CaseFigures,
@@ -119,7 +119,7 @@ def knowledge_based_table(d: Dashboard) -> Table:
     rows: list[list[Any]] = []
     cell_links: list[list[str | None]] = []
     for point, count in kb.series:
-        rows.append([point, count, target, round(100 * count / target) if target else None])
+        rows.append([point, count, target, selectors.percent(count, target) if target else None])
         cell_links.append(
             [None, links.knowledge_based(d.province, Period(d.period.start, point)), None, None]
         )
@@ -317,11 +317,17 @@ def exports_table(d: Dashboard) -> Table:
     cell_links: list[list[str | None]] = [
         [None, None, url, url]
         for url in (
-            links.exports(d.province, year=e.year, kind=e.kind, destination=item.destination)
+            links.exports(
+                d.province,
+                year=e.year,
+                kind=e.kind,
+                destination=item.destination,
+                recorded_to=d.period.end,
+            )
             for item in e.destinations
         )
     ]
-    total = links.exports(d.province, year=e.year, kind=e.kind)
+    total = links.exports(d.province, year=e.year, kind=e.kind, recorded_to=d.period.end)
     rows.append([_("Total (each figure once)"), "", e.total_rial, e.total_usd])
     cell_links.append([None, None, total, total])
     return Table(
@@ -341,7 +347,7 @@ def shares_table(d: Dashboard) -> Table:
     rows: list[list[Any]] = []
     cell_links: list[list[str | None]] = []
     for sector, shares in d.shares:
-        url = links.shares(d.province, sector=sector.pk)
+        url = links.shares(d.province, sector=sector.pk, stated_to=d.period.end)
         for share in shares:
             rows.append(
                 [

@@ -22,7 +22,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -31,8 +31,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tashil.agencies.models import Agency
-from tashil.cases.models import Case
-from tashil.cases.selectors import CASE_BUCKETS
+from tashil.cases.models import Case, Referral
+from tashil.cases.selectors import CASE_BUCKETS, overdue_q
 from tashil.core.jalali import format_jalali, is_persian_ui
 from tashil.core.text import to_persian_digits
 from tashil.figures import links
@@ -104,6 +104,9 @@ class WeeklyReport:
     overdue: list[AgencyOverdue]
     # Resolutions overdue today, each once however many agencies it is addressed to.
     overdue_resolutions: int
+    # Cases with a referral overdue today: a case late at two agencies is one case, as the case
+    # list (its link) shows it; the per-agency rows count each agency's own.
+    overdue_cases: int
     # The agencies' cards for the week (referrals sent in the week, open overdue today).
     cards: list[Scorecard]
     week_cases: CaseFigures
@@ -111,11 +114,6 @@ class WeeklyReport:
     week_sessions: SessionFigures
     # The dashboard from 1 Farvardin to `as_of`.
     year: Dashboard
-
-    @property
-    def overdue_referrals(self) -> int:
-        """A referral has one agency: the agencies' counts add up."""
-        return sum(row.referrals for row in self.overdue)
 
 
 def last_complete_week(today: dt.date) -> Period:
@@ -193,6 +191,10 @@ def weekly_report(
         resolutions=Listed(resolutions, week_resolutions.total),
         overdue=overdue,
         overdue_resolutions=overdue_resolutions.count(),
+        overdue_cases=Case.objects.filter(
+            Exists(Referral.objects.filter(overdue_q(today), case=OuterRef("pk"))),
+            province=province,
+        ).count(),
         cards=cards,
         week_cases=week_cases,
         week_resolutions=week_resolutions,
@@ -258,8 +260,8 @@ def summary_table(report: WeeklyReport) -> Table:
             links.resolutions(province, week, bucket="not_executed"),
         ),
         (
-            _("Referrals overdue today"),
-            report.overdue_referrals,
+            _("Cases with a referral overdue today"),
+            report.overdue_cases,
             f"{reverse('cases:list')}?{overdue}",
         ),
         (

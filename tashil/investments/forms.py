@@ -499,6 +499,7 @@ class ExportFilterForm(forms.Form):
         queryset=Country.objects.all(),
         upper=True,
     )
+    recorded_to = JalaliDateField(label=_("Recorded by"), required=False)
 
     field_order = ["province"]
 
@@ -525,6 +526,7 @@ class ExportFilterForm(forms.Form):
             "province": data["province"].pk if data.get("province") else None,
             "country": data["country"].pk if data.get("country") else None,
             "group": data["group"].pk if data.get("group") else None,
+            "recorded_to": data.get("recorded_to"),
         }
 
 
@@ -601,10 +603,16 @@ class ShareFilterForm(forms.Form):
     sector = forms.ModelChoiceField(
         label=_("Sector"), queryset=Sector.objects.all(), required=False
     )
+    stated_to = JalaliDateField(label=_("Stated by"), required=False)
 
     def __init__(self, *args: Any, provinces: Iterable[int] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["province"].queryset = Province.objects.filter(pk__in=list(provinces))  # type: ignore[attr-defined]
+
+    def stated_by(self) -> dt.date | None:
+        self.is_valid()
+        day: dt.date | None = getattr(self, "cleaned_data", {}).get("stated_to")
+        return day
 
     def sector_id(self) -> int | None:
         self.is_valid()
@@ -631,7 +639,7 @@ class ShareForm(forms.Form):
         label=_("Unit"),
         max_length=40,
         initial="%",
-        help_text=_("% for a share; another unit (tonnes a year…) for a quantity."),
+        help_text=_("For a share: percent (%). For a quantity: another unit (tonnes a year…)."),
     )
     source = forms.CharField(
         label=_("Source"),

@@ -289,9 +289,12 @@ def export_figures(
     province: int | None = None,
     country: int | None = None,
     group: int | None = None,
+    recorded_to: dt.date | None = None,
 ) -> QuerySet[ExportFigure]:
     """The figures the user sees, filtered. `country` keeps the figures to that country; `group`
-    the group's own figures and those to its members, as a group's total counts them."""
+    the group's own figures and those to its members, as a group's total counts them;
+    `recorded_to` those recorded on or before that (local) day, as a dashboard of a past day
+    counts them."""
     figures = exports_for_user(user).select_related("company", "project", "country", "group")
     if kind:
         figures = figures.filter(kind=kind)
@@ -311,6 +314,8 @@ def export_figures(
             "country_id"
         )
         figures = figures.filter(Q(group_id=group) | Q(country_id__in=members))
+    if recorded_to:
+        figures = figures.filter(created_at__date__lte=recorded_to)
     return figures.order_by("-year", "kind", "id")
 
 
@@ -424,7 +429,11 @@ def shares_for_user(user: Any) -> QuerySet[SectorShare]:
 
 
 def shares_by_sector(
-    *, user: Any, province: Province | None = None, sector: int | None = None
+    *,
+    user: Any,
+    province: Province | None = None,
+    sector: int | None = None,
+    stated_to: dt.date | None = None,
 ) -> list[tuple[Any, list[SectorShare]]]:
     """(sector, its figures newest first), sectors by name: the page sets each source's figure
     beside the others'."""
@@ -433,6 +442,8 @@ def shares_by_sector(
         shares = shares.filter(province=province)
     if sector:
         shares = shares.filter(sector_id=sector)
+    if stated_to:
+        shares = shares.filter(stated_on__lte=stated_to)
     grouped: dict[int, tuple[Any, list[SectorShare]]] = {}
     for share in shares.order_by("-stated_on", "-id"):
         grouped.setdefault(share.sector_id, (share.sector, []))[1].append(share)

@@ -240,15 +240,12 @@ def test_the_follow_up_counts_the_year_so_far(brief_records: SimpleNamespace) ->
     )
     assert (
         fa_plural(
-            "They issued %(total)s resolution, %(share)s of which has been executed.",
-            "They issued %(total)s resolutions, %(share)s of which have been executed.",
+            "They issued %(total)s resolution, and the agencies have executed %(executed)s of it.",
+            "They issued %(total)s resolutions, and the agencies have executed "
+            "%(executed)s of them.",
             len(resolutions),
             total=digits(len(resolutions)),
-            share=fa(
-                "%(number)s percent",
-                "press",
-                number=digits((200 * executed + len(resolutions)) // (2 * len(resolutions))),
-            ),
+            executed=digits(executed),
         )
         in text
     )

@@ -381,19 +381,22 @@ def recount_scorecards(
         cards.append(
             Scorecard(
                 agency=agency,
-                received=len(sent),
-                answered=len(answered),
-                on_time=sum(1 for r in answered if answered_on(r) <= r.due_on),
+                # Cases, not referrals: a case sent to the agency twice is one case.
+                received=len({r.case_id for r in sent}),
+                answered=len({r.case_id for r in answered}),
+                on_time=len({r.case_id for r in answered if answered_on(r) <= r.due_on}),
                 # Tenths, halves up: ⌊(20·sum + n) / 2n⌋ / 10.
                 average_days=(20 * sum(days) + len(days)) // (2 * len(days)) / 10 if days else None,
                 p90_days=nearest_rank_p90(days),
-                open_overdue=sum(
-                    1
-                    for r in referrals
-                    if r.agency_id == agency.pk
-                    and r.status == "open"
-                    and r.due_on < today
-                    and r.case.status != "returned_for_info"
+                open_overdue=len(
+                    {
+                        r.case_id
+                        for r in referrals
+                        if r.agency_id == agency.pk
+                        and r.status == "open"
+                        and r.due_on < today
+                        and r.case.status != "returned_for_info"
+                    }
                 ),
                 executed=decided.executed,
                 follow_up=decided.follow_up,

@@ -114,7 +114,9 @@ def test_each_count_links_to_the_list_of_its_records(records: SimpleNamespace) -
     )
     assert tables["resolutions"].links[0][1] == links.resolutions(p, period, bucket="executed")
     group = d.exports.destinations[0].destination
-    assert tables["exports"].links[0][2] == links.exports(p, year=d.exports.year, destination=group)
+    assert tables["exports"].links[0][2] == links.exports(
+        p, year=d.exports.year, destination=group, recorded_to=period.end
+    )
     assert tables["opening-lines"].links[0][0] == f"/investments/projects/{records.line.pk}/"
     # Each point of the series lists the units active on its day.
     point = d.knowledge_based.series[0][0]

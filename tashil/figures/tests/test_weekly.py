@@ -160,7 +160,7 @@ def test_the_overdue_items_are_counted_by_agency_today(week: SimpleNamespace) ->
                 expected.setdefault(addressee.agency_id, [0, 0])[1] += 1
     assert {row.agency.pk: [row.referrals, row.resolutions] for row in report.overdue} == expected
     assert expected == {r.tax.pk: [1, 0], r.customs.pk: [0, 1]}
-    assert report.overdue_referrals == 1
+    assert report.overdue_cases == 1
     assert report.overdue_resolutions == 1
 
 

@@ -353,7 +353,11 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
                 (project, d.openings.forecasts.get(project.pk)) for project in d.openings.lines
             ],
             "share_groups": [
-                (sector, shares, links.shares(d.province, sector=sector.pk))
+                (
+                    sector,
+                    shares,
+                    links.shares(d.province, sector=sector.pk, stated_to=d.period.end),
+                )
                 for sector, shares in d.shares
             ],
         },

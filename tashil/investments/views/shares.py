@@ -50,7 +50,10 @@ def share_list(request: AuthenticatedRequest) -> HttpResponse:
         {
             "form": form,
             "sectors": selectors.shares_by_sector(
-                user=request.user, province=form.province_chosen(), sector=form.sector_id()
+                user=request.user,
+                province=form.province_chosen(),
+                sector=form.sector_id(),
+                stated_to=form.stated_by(),
             ),
             "editable": selectors.editable_provinces(request.user),
         },
