@@ -21,19 +21,16 @@ import pytest
 from django.utils import timezone
 
 from tashil.cases.services import case_record_results, referral_answer
-from tashil.cases.tests.conftest import CaseBuilder
 from tashil.cases.workflow import CaseStatus
 from tashil.core.money import Currency, Money
 from tashil.factories import CategoryFactory, CertificateFactory, CompanyFactory, CountyFactory
 from tashil.figures.period import Period
 from tashil.figures.selectors import default_export_year
+from tashil.figures.tests.reports_records import cast
 from tashil.geo.models import Country, CountryGroup, County
 from tashil.investments.models import ExportKind, Sector, ShareBasis
 from tashil.investments.services import export_record, project_create, project_open, share_add
-from tashil.meetings.models import Body
 from tashil.meetings.services import meeting_close
-from tashil.meetings.tests.conftest import MeetingBuilder
-from tashil.meetings.workflow import MeetingKind
 from tashil.registry.models import CompanyStatus
 from tashil.registry.services import company_set_status, target_set
 
@@ -47,43 +44,10 @@ def dollars(amount: int) -> Money:
 
 def build(request: pytest.FixtureRequest) -> SimpleNamespace:
     """The records, on the cast of `tashil/conftest.py`."""
-    fixture = request.getfixturevalue
-    fixture("settings").MEDIA_ROOT = fixture("tmp_path") / "media"
-    today = timezone.localdate()
-    r = SimpleNamespace(
-        today=today,
-        period=Period.year_to_date(today),
-        province=fixture("province"),
-        county=fixture("county"),
-        other_county=fixture("other_county"),
-        company=fixture("company"),
-        other_company=fixture("other_company"),
-        owner=fixture("owner"),
-        other_owner=fixture("other_owner"),
-        secretariat=fixture("secretariat"),
-        officer=fixture("officer"),
-        tax=fixture("tax_agency"),
-        customs=fixture("customs_agency"),
-        category=fixture("category"),
-    )
-    r.cases = CaseBuilder(
-        owner=r.owner,
-        secretariat=r.secretariat,
-        expert=fixture("expert"),
-        agency=r.tax,
-        company=r.company,
-        category=r.category,
-    )
-    r.hq = Body.objects.create(
-        province=r.province,
-        kind=MeetingKind.PROVINCIAL,
-        name="ستاد تسهیل و رفع موانع تولید استان",
-        first_number=227,
-    )
-    r.hq.members.set([r.tax, r.customs])
-    r.meetings = MeetingBuilder(
-        hq=r.hq, secretariat=r.secretariat, cases=r.cases, agencies=[r.tax, r.customs]
-    )
+    r = cast(request, frozen=False)
+    r.today = timezone.localdate()
+    r.period = Period.year_to_date(r.today)
+    today = r.today
     r.sector = Sector.objects.create(code="cosmetics", name="آرایشی و بهداشتی", name_en="Cosmetics")
     r.detergents = Sector.objects.create(code="detergents", name="شوینده", name_en="Detergents")
     r.russia = Country.objects.create(code="RU", alpha3="RUS", name="روسیه", name_en="Russia")

@@ -57,16 +57,21 @@ def dollars(amount: int, on: dt.date) -> Money:
     return Money(Decimal(amount), Currency.USD, RATE, on)
 
 
-def cast(request: pytest.FixtureRequest) -> SimpleNamespace:
+def cast(request: pytest.FixtureRequest, *, frozen: bool = True) -> SimpleNamespace:
+    """The cast of `tashil/conftest.py`, a case and a meeting builder and the provincial HQ that
+    meets on Wednesdays. With `frozen`, `r.clock` is the Tehran clock the records are made on;
+    without it they are made now (the pages' tests)."""
     fixture = request.getfixturevalue
     fixture("settings").MEDIA_ROOT = fixture("tmp_path") / "media"
     r = SimpleNamespace(
-        clock=fixture("tehran_clock"),
+        clock=fixture("tehran_clock") if frozen else None,
         province=fixture("province"),
         county=fixture("county"),
+        other_county=fixture("other_county"),
         company=fixture("company"),
         other_company=fixture("other_company"),
         owner=fixture("owner"),
+        other_owner=fixture("other_owner"),
         secretariat=fixture("secretariat"),
         executive=fixture("executive"),
         officer=fixture("officer"),
