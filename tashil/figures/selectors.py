@@ -43,11 +43,8 @@ from tashil.investments.workflow import ProjectStatus
 from tashil.meetings.models import Meeting, Resolution
 from tashil.meetings.selectors import BUCKETS as RESOLUTION_BUCKETS
 from tashil.meetings.workflow import ISSUED, MeetingKind, MeetingStatus
-from tashil.registry.models import (
-    Certificate,
-    KnowledgeBasedTarget,
-)
-from tashil.registry.selectors import month_ends, revivals
+from tashil.registry.models import Certificate, KnowledgeBasedTarget, valid_on_q
+from tashil.registry.selectors import knowledge_based_counts, month_ends, revivals
 
 # --- Who reads what -----------------------------------------------------------------------------
 
@@ -95,32 +92,6 @@ def percent(part: int, whole: int) -> int | None:
 
 
 # --- Knowledge-based units ------------------------------------------------------------------------
-
-
-def _valid_on(day: dt.date) -> Q:
-    """`CertificateQuerySet.valid_on` as a Q, for conditional aggregates."""
-    return Q(issued_on__lte=day, expires_on__gte=day) & (
-        Q(revoked_on__isnull=True) | Q(revoked_on__gt=day)
-    )
-
-
-def knowledge_based_counts(
-    *, province: Province, days: list[dt.date], county: County | None = None
-) -> dict[dt.date, int]:
-    """Active knowledge-based units on each day, in one query: one conditional distinct count of
-    companies per day over the province's certificates."""
-    if not days:
-        return {}
-    certificates = Certificate.objects.filter(company__province=province)
-    if county is not None:
-        certificates = certificates.filter(company__county=county)
-    totals = certificates.aggregate(
-        **{
-            f"d{index}": Count("company", filter=_valid_on(day), distinct=True)
-            for index, day in enumerate(days)
-        }
-    )
-    return {day: totals[f"d{index}"] for index, day in enumerate(days)}
 
 
 @dataclass
@@ -755,7 +726,7 @@ def county_comparison(*, province: Province, period: Period) -> list[CountyFigur
         n=Count("pk"),
     )
     kb = _by_county(
-        Certificate.objects.filter(company__province=province).filter(_valid_on(period.end)),
+        Certificate.objects.filter(company__province=province).filter(valid_on_q(period.end)),
         "company__county",
         n=Count("company", distinct=True),
     )

@@ -307,10 +307,17 @@ OLD_CLASSES = frozenset(
 NEW_CLASSES = frozenset(set(CertificateClass) - OLD_CLASSES)
 
 
+def valid_on_q(day: dt.date) -> models.Q:
+    """A certificate valid on `day`: issued on or before it, expiring on or after it, not revoked
+    by then. A Q, so that conditional aggregates count with the same rule."""
+    return models.Q(issued_on__lte=day, expires_on__gte=day) & (
+        models.Q(revoked_on__isnull=True) | models.Q(revoked_on__gt=day)
+    )
+
+
 class CertificateQuerySet(models.QuerySet["Certificate"]):
     def valid_on(self, day: dt.date) -> CertificateQuerySet:
-        """Valid on `day`: issued on or before it, expiring on or after it, not revoked by then."""
-        return self.filter(issued_on__lte=day, expires_on__gte=day).exclude(revoked_on__lte=day)
+        return self.filter(valid_on_q(day))
 
 
 class Certificate(models.Model):
