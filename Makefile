@@ -9,7 +9,7 @@ STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format types check messages translations vendor lock clean
+.PHONY: help run test lint format types check messages translations vendor lock clean bench-data bench bench-smoke
 
 help: ## Show this help
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-13s\033[0m %s\n", $$1, $$2}'
@@ -63,6 +63,28 @@ lock: $(BIN)/python ## Re-pin every dependency into requirements/constraints.txt
 	{ echo "# Exact versions of every Python package Tashil installs (runtime and dev)."; \
 	  echo "# Regenerate after changing pyproject.toml: make lock"; \
 	  $(BIN)/pip freeze --exclude-editable | grep -v '^tashil'; } > $(CONSTRAINTS)
+
+# --- Benchmark (docs/performance.md): a national dataset on PostgreSQL, and the measurements ----
+# The database is dropped and created again, UTF-8 (pg_trgm finds nothing in Persian under C).
+SCALE ?= 1
+BENCH_DB ?= tashil_bench
+PG_URL = postgres://$${PGUSER:-postgres}:$${PGPASSWORD:-}@$${PGHOST:-127.0.0.1}:$${PGPORT:-5432}
+BENCH_ENV = DATABASE_URL=$(PG_URL)/$(BENCH_DB) DJANGO_SETTINGS_MODULE=bench.settings
+
+bench-data: $(STAMP_DEV) translations ## Generate the national benchmark dataset: make bench-data SCALE=1 (or 0.01)
+	psql -h $${PGHOST:-127.0.0.1} -U $${PGUSER:-postgres} -d postgres -qc 'DROP DATABASE IF EXISTS $(BENCH_DB)'
+	psql -h $${PGHOST:-127.0.0.1} -U $${PGUSER:-postgres} -d postgres -qc "CREATE DATABASE $(BENCH_DB) TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
+	$(BENCH_ENV) $(BIN)/python manage.py migrate --no-input -v0
+	$(BENCH_ENV) $(BIN)/python manage.py load_reference
+	$(BENCH_ENV) $(BIN)/python -m bench.datagen --scale $(SCALE)
+
+bench: $(STAMP_DEV) translations ## Measure every screen on that dataset; writes bench/results/<date>.json and .md
+	$(BENCH_ENV) $(BIN)/python -m bench.harness $(BENCH_ARGS)
+
+bench-smoke: ## The whole harness at a tiny scale, so it cannot rot (CI; timings not asserted)
+	$(MAKE) bench-data SCALE=0.001 BENCH_DB=tashil_bench_smoke
+	$(MAKE) bench BENCH_DB=tashil_bench_smoke BENCH_ARGS="--quick --out $${TMPDIR:-/tmp}/tashil-bench-smoke"
+	psql -h $${PGHOST:-127.0.0.1} -U $${PGUSER:-postgres} -d postgres -qc 'DROP DATABASE IF EXISTS tashil_bench_smoke'
 
 clean: ## Remove the venv and everything under var/ (the demo database included)
 	rm -rf $(VENV) var

@@ -160,6 +160,19 @@ class CaseFilters:
 
 
 def case_list(*, user: Any, filters: CaseFilters, today: dt.date) -> QuerySet[Case]:
+    """The case list's page: the filtered cases with their companies, categories, counties and
+    referral counts, newest first."""
+    return with_referral_counts(
+        cases_filtered(user=user, filters=filters, today=today).select_related(
+            "company", "category", "county"
+        ),
+        today,
+    ).order_by("-created_at", "-pk")
+
+
+def cases_filtered(*, user: Any, filters: CaseFilters, today: dt.date) -> QuerySet[Case]:
+    """The cases `user` may see that match `filters`, unordered and unannotated: what the list
+    shows and the export streams."""
     cases = cases_for_user(user)
     if filters.statuses:
         cases = cases.filter(status__in=filters.statuses)
@@ -199,9 +212,7 @@ def case_list(*, user: Any, filters: CaseFilters, today: dt.date) -> QuerySet[Ca
             | Q(company__search_key__contains=key)
             | Q(tracking=key.upper().replace("-", ""))
         )
-    return with_referral_counts(
-        cases.select_related("company", "category", "county"), today
-    ).order_by("-created_at", "-pk")
+    return cases
 
 
 def _secretariat_q(user: Any) -> Q:

@@ -7,6 +7,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("new/", views.case_create, name="create"),
+    path("export.<str:fmt>", views.case_export, name="export"),
     path("new/duplicates/", views.duplicates_hint, name="duplicates_hint"),
     path("track/", views.track, name="track"),
     path("secretariat/", views.secretariat_dashboard, name="secretariat"),

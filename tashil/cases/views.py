@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tashil.accounts.access import has_role
 from tashil.accounts.roles import Role
 from tashil.agencies.models import Agency
-from tashil.cases import forms, history, selectors, services
+from tashil.cases import exports, forms, history, selectors, services
 from tashil.cases.models import Case, CaseEvent, DefaultAgency, Referral, ReferralStatus
 from tashil.cases.tracking import normalise_tracking
 from tashil.cases.workflow import FINAL, Actor, CaseStatus, move
@@ -560,6 +560,20 @@ def case_list(request: AuthenticatedRequest) -> HttpResponse:
     }
     template = "cases/_case_table.html" if is_htmx(request) else "cases/case_list.html"
     return render(request, template, context)
+
+
+@login_required
+@require_GET
+def case_export(request: AuthenticatedRequest, fmt: str) -> HttpResponseBase:
+    """The case list's rows, all of them, with the list's filters, as CSV or Excel."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    form = forms.CaseFilterForm(request.GET or None, user=request.user)
+    today = timezone.localdate()
+    cases = selectors.cases_filtered(user=request.user, filters=form.filters(), today=today)
+    if fmt == "csv":
+        return exports.export_csv(cases, on=today)
+    return exports.export_xlsx(cases, on=today)
 
 
 @login_required

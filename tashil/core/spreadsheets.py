@@ -43,7 +43,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.validators import MaxLengthValidator
-from django.db import IntegrityError, models, transaction
+from django.db import DataError, IntegrityError, models, transaction
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import translation
 from django.utils.functional import Promise
@@ -66,6 +66,12 @@ from tashil.geo.models import County, IndustrialEstate, Province
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+# The command line is the operator's: a whole national registry (docs/performance.md measures a
+# 100,000-row file) in one run.
+COMMAND_MAX_ROWS = 200_000
+# Rows written per bulk insert by importers that have a bulk path (`Importer.apply_batch`).
+APPLY_BATCH = 1000
+COMMAND_MAX_BYTES = 50 * 1024 * 1024
 
 GUIDE_SHEET = "راهنما"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -178,6 +184,13 @@ class Importer(abc.ABC):
     def check(self, rows: list[Row], error: ErrorFn) -> None:  # noqa: B027 - optional step
         """Check the parsed rows against each other and against the database; runs once, after
         every cell was parsed (a cell that failed is missing from `row.values`)."""
+
+    def apply_batch(self, rows: Sequence[Row]) -> list[str] | None:
+        """Write many valid rows at once, in one savepoint, through a bulk service; returns one
+        outcome per row, or None when this kind has no bulk path (then `apply` runs per row).
+        It may raise ValidationError or IntegrityError: the batch is then rolled back and its rows
+        applied one by one, so that the error is reported on the row that caused it."""
+        return None
 
     @abc.abstractmethod
     def apply(self, row: Row) -> str:
@@ -341,9 +354,9 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the pre-2007 .xls format
 _CSV_DELIMITERS = (",", ";", "\t", "؛")
 
 
-def _read_rows(file: IO[bytes], filename: str) -> Iterator[tuple[int, list[Any]]]:
-    """(row number, cell values) of the first sheet or of the CSV, header included."""
-    limit = MAX_UPLOAD_BYTES
+def _read_rows(file: IO[bytes], filename: str, limit: int) -> Iterator[tuple[int, list[Any]]]:
+    """(row number, cell values) of the first sheet or of the CSV, header included; a file of
+    more than `limit` bytes is refused."""
     data = file.read(limit + 1)
     if len(data) > limit:
         raise ImportFileError(
@@ -432,10 +445,10 @@ def _header_key(text: Any) -> str:
 
 
 def _rows(
-    raw: Iterator[tuple[int, list[Any]]], columns: Sequence[Column]
+    raw: Iterator[tuple[int, list[Any]]], columns: Sequence[Column], limit: int
 ) -> tuple[list[Column], list[Row]]:
     """The columns present and the non-empty data rows; raises ImportFileError for bad headers
-    and too many rows."""
+    and for more than `limit` rows."""
     header = next(raw, None)
     if header is None:
         raise ImportFileError(_("The file is empty."), code="empty")
@@ -475,7 +488,6 @@ def _rows(
             % {"columns": "، ".join(duplicated)},
             code="duplicate_columns",
         )
-    limit = MAX_ROWS
     rows: list[Row] = []
     for number, values in raw:
         cells = {
@@ -525,14 +537,21 @@ def import_file(
     filename: str,
     dry_run: bool,
     progress: Callable[[int, int], None] | None = None,
+    max_rows: int | None = None,
+    max_bytes: int | None = None,
 ) -> ImportReport:
     """Check every row of the file and, when all are valid and this is not a dry run, apply them
     in one transaction. Raises ImportFileError when the file itself cannot be read; row problems
     are returned in the report. `progress(done, total)` counts steps: each row is checked once
-    and applied (or tried, on a dry run) once, so `total` is twice the number of rows."""
+    and applied (or tried, on a dry run) once, so `total` is twice the number of rows.
+
+    The limits guard the web upload, which anyone with the role may send; an operator's command
+    (`ImportCommand`) raises them for the province's whole registry at once."""
     importer_class = importer_for(kind)
     columns = importer_class.columns
-    present, rows = _rows(_read_rows(file, filename), columns)
+    # Read at call time, not bound as defaults: the limits are settings of this module.
+    raw = _read_rows(file, filename, MAX_UPLOAD_BYTES if max_bytes is None else max_bytes)
+    present, rows = _rows(raw, columns, MAX_ROWS if max_rows is None else max_rows)
     report = ImportReport(kind=kind, dry_run=dry_run, total=len(rows))
     steps = _Progress(progress, 2 * len(rows))
     importer = importer_class(province=province, actor=actor)
@@ -561,24 +580,16 @@ def import_file(
     # 2. Rows against each other and against the database.
     importer.check(rows, error)
 
-    # 3. Apply, each row in a savepoint; roll everything back on any error or on a dry run.
+    # 3. Apply, in batches where the importer has a bulk path and otherwise each row in a
+    # savepoint; roll everything back on any error or on a dry run. The rows already at fault
+    # are skipped, but the others are still tried, so the report lists every problem at once.
     outcomes: list[str] = []
     with transaction.atomic():
-        for row in rows:
-            if row.number not in failed:
-                try:
-                    with transaction.atomic():
-                        outcomes.append(importer.apply(row))
-                except ValidationError as problem:
-                    for key, message in _service_messages(problem, importer_class):
-                        error(row, key, message)
-                except IntegrityError:
-                    error(
-                        row,
-                        importer_class.key_column,
-                        _("This row conflicts with data already saved."),
-                    )
-            steps.step()
+        for batch in chunks(rows, APPLY_BATCH):
+            valid = [row for row in batch if row.number not in failed]
+            outcomes += _apply(importer, valid, error)
+            for _row in batch:
+                steps.step()
         if errors or dry_run:
             transaction.set_rollback(True)
 
@@ -588,6 +599,31 @@ def import_file(
         report.updated = outcomes.count("updated")
         report.unchanged = outcomes.count("unchanged")
     return report
+
+
+def _apply(importer: Importer, rows: Sequence[Row], error: ErrorFn) -> list[str]:
+    """The outcomes of applying `rows`: all at once when the importer can, and one by one, each
+    in its own savepoint, when it cannot or when the batch failed (to find the row at fault)."""
+    if not rows:
+        return []
+    try:
+        with transaction.atomic():
+            outcomes = importer.apply_batch(rows)
+    except (ValidationError, IntegrityError, DataError):
+        outcomes = None
+    if outcomes is not None:
+        return outcomes
+    outcomes = []
+    for row in rows:
+        try:
+            with transaction.atomic():
+                outcomes.append(importer.apply(row))
+        except ValidationError as problem:
+            for key, message in _service_messages(problem, type(importer)):
+                error(row, key, message)
+        except IntegrityError:
+            error(row, importer.key_column, _("This row conflicts with data already saved."))
+    return outcomes
 
 
 def _service_messages(
@@ -1006,6 +1042,12 @@ class ImportCommand(BaseCommand):
             "--dry-run", action="store_true", help="check and count, but write nothing"
         )
         parser.add_argument("--actor", help="the username recorded in the history")
+        parser.add_argument(
+            "--max-rows",
+            type=int,
+            default=COMMAND_MAX_ROWS,
+            help=f"refuse a file of more rows (default {COMMAND_MAX_ROWS})",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["path"]
@@ -1031,6 +1073,8 @@ class ImportCommand(BaseCommand):
                     filename=path.name,
                     dry_run=options["dry_run"],
                     progress=self._draw,
+                    max_rows=options["max_rows"],
+                    max_bytes=COMMAND_MAX_BYTES,
                 )
         except ImportFileError as error:
             raise CommandError(error.message) from None

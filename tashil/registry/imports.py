@@ -12,7 +12,7 @@ fields whose cells are filled, so a sheet with a few columns can update those co
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import models
@@ -65,8 +65,10 @@ from tashil.registry.models import (
 )
 from tashil.registry.services import (
     PROFILE_FIELDS,
+    NewCompany,
     certificate_add,
     certificate_update,
+    companies_create,
     company_create,
     company_set_status,
     company_update,
@@ -325,6 +327,17 @@ class _RegistryImporter(Importer):
 COMPANY_UPDATE_FIELDS = PROFILE_FIELDS
 
 
+# The columns a new company takes when present (the others have their own handling).
+NEW_COMPANY_OPTIONAL = (
+    "economic_code",
+    "estate",
+    "activity",
+    "address",
+    "postal_code",
+    "employees",
+)
+
+
 @register
 class CompanyImporter(_RegistryImporter):
     kind = ImportKind.COMPANIES.value
@@ -378,19 +391,33 @@ class CompanyImporter(_RegistryImporter):
             if "status_since" in row.values and "status" not in row.cells:
                 error(row, "status", _("Enter the status that began on this date."))
 
+    def apply_batch(self, rows: Sequence[Row]) -> list[str]:
+        # New companies in bulk (a province's first import is all new rows); a row that matches a
+        # registered company compares and updates field by field, as `apply` does.
+        new = [row for row in rows if row.values["national_id"] not in self.companies]
+        outcomes = [self.apply(row) for row in rows if row.values["national_id"] in self.companies]
+        companies_create(
+            actor=self.actor,
+            companies=[
+                NewCompany(
+                    national_id=values["national_id"],
+                    legal_name=values["legal_name"],
+                    county=values["county"],
+                    status=values.get("status", CompanyStatus.OPERATING),
+                    status_since=values.get("status_since"),
+                    products=values.get("products") or (),
+                    **{key: values[key] for key in NEW_COMPANY_OPTIONAL if key in values},
+                )
+                for values in (row.values for row in new)
+            ],
+        )
+        return outcomes + ["created"] * len(new)
+
     def apply(self, row: Row) -> str:
         actor = self.actor
         values = row.values
         company = self.companies.get(values["national_id"])
         if company is None:
-            optional = (
-                "economic_code",
-                "estate",
-                "activity",
-                "address",
-                "postal_code",
-                "employees",
-            )
             company = company_create(
                 actor=actor,
                 national_id=values["national_id"],
@@ -398,7 +425,7 @@ class CompanyImporter(_RegistryImporter):
                 county=values["county"],
                 status=values.get("status", CompanyStatus.OPERATING),
                 status_since=values.get("status_since"),
-                **{key: values[key] for key in optional if key in values},
+                **{key: values[key] for key in NEW_COMPANY_OPTIONAL if key in values},
             )
             if values.get("products"):
                 products_replace(actor=actor, company=company, names=values["products"])

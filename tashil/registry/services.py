@@ -5,7 +5,8 @@ company's event row, so the history page can say who changed what and when."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tashil.accounts.models import User
+from tashil.core.bulk import insert_instances, insert_rows
 from tashil.core.identifiers import normalize_economic_code, normalize_national_id
 from tashil.core.jalali import format_jalali
 from tashil.core.text import compact_key, search_key, to_ascii_digits
@@ -87,15 +89,43 @@ def _plain(value: Any) -> Any:
 def company_search_document(company: Company) -> str:
     """The text the search indexes: compact keys (no spaces, see `core.text.compact_key`) of
     everything a user may type to find a company, one per word group, joined by spaces."""
+    return _document(
+        company,
+        products=company.products.values_list("name", "hs_code"),
+        approved=company.certificates.values_list("approved_products", flat=True),
+    )
+
+
+def _document(
+    company: Company,
+    *,
+    products: Iterable[tuple[str, str]],
+    approved: Iterable[str],
+    keys: dict[str, str] | None = None,
+) -> str:
+    """The search document of `company` with these products and approved products; `keys`
+    caches compact keys across calls (`companies_create`)."""
     parts: list[str] = [company.legal_name, company.national_id, company.economic_code]
     activity = company.activity
     if activity is not None:
         parts += [activity.code, activity.name, activity.name_en]
-    for name, hs_code in company.products.values_list("name", "hs_code"):
+    for name, hs_code in products:
         parts += [name, hs_code]
-    for approved in company.certificates.values_list("approved_products", flat=True):
-        parts += approved.splitlines()
-    return " ".join(key for key in (compact_key(part) for part in parts if part) if key)
+    for text in approved:
+        parts += text.splitlines()
+    if keys is None:
+        keys = {}
+    compacted = []
+    for part in parts:
+        if part:
+            key = keys.get(part)
+            if key is None:
+                key = keys[part] = compact_key(part)
+            if key:
+                compacted.append(key)
+    if len(keys) > 10_000:
+        keys.clear()  # names rarely repeat; the activities will come back
+    return " ".join(compacted)
 
 
 def company_reindex(*, company: Company) -> None:
@@ -171,6 +201,114 @@ def company_create(
         },
     )
     return company
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewCompany:
+    """One company for `companies_create`: `company_create`'s arguments, and its products."""
+
+    national_id: str
+    legal_name: str
+    county: County
+    estate: IndustrialEstate | None = None
+    economic_code: str = ""
+    activity: Activity | None = None
+    address: str = ""
+    postal_code: str = ""
+    status: str = CompanyStatus.OPERATING
+    status_since: dt.date | None = None
+    employees: int | None = None
+    products: Sequence[str] = ()
+
+
+@transaction.atomic
+def companies_create(*, actor: User | None, companies: Sequence[NewCompany]) -> list[Company]:
+    """Register many companies at once (the registry import): the rows, first statuses,
+    products, search documents and history that `company_create` and `product_add` write one by
+    one, in a handful of bulk inserts, so that a province's whole registry imports in seconds
+    rather than an hour (docs/performance.md).
+
+    Each field is checked in Python as `company_create` checks it (validators, lengths, the
+    estate's province). The foreign keys are the caller's objects, and the uniqueness and check
+    constraints are left to the database: a row that breaks one raises IntegrityError and nothing
+    of the call is written, so the caller can fall back to `company_create` row by row to learn
+    which row it was."""
+    today = timezone.localdate()
+    built: list[tuple[Company, list[Product]]] = []
+    # Activities and product names repeat from row to row: each is normalised once.
+    keys: dict[str, str] = {}
+    for new in companies:
+        company = Company(
+            national_id=_field("national_id", normalize_national_id, new.national_id),
+            economic_code=_field("economic_code", normalize_economic_code, new.economic_code)
+            if new.economic_code
+            else "",
+            legal_name=new.legal_name.strip(),
+            search_key=search_key(new.legal_name),
+            province_id=new.county.province_id,
+            county=new.county,
+            estate=new.estate,
+            activity=new.activity,
+            address=new.address.strip(),
+            postal_code=to_ascii_digits(new.postal_code).strip(),
+            status=new.status,
+            status_since=new.status_since,
+            employees=new.employees,
+        )
+        _check_estate(company)
+        # The related objects are the caller's, already found: checking each would be a query.
+        company.clean_fields(
+            exclude=["search_key", "search_document", "province", "county", "estate", "activity"]
+        )
+        names = list(dict.fromkeys(name.strip() for name in new.products if name.strip()))
+        products = [Product(company=company, name=name, hs_code="") for name in names]
+        for product in products:
+            product.clean_fields(exclude=["company"])
+        company.search_document = _document(
+            company, products=[(name, "") for name in names], approved=(), keys=keys
+        )
+        built.append((company, products))
+
+    insert_instances([company for company, _products in built])
+    now = timezone.now()
+    actor_id = actor.pk if actor is not None else None
+    insert_rows(
+        StatusChange,
+        ["company_id", "status", "since", "note", "actor_id", "created_at"],
+        (
+            [company.pk, company.status, company.status_since or today, "", actor_id, now]
+            for company, _products in built
+        ),
+    )
+    for company, products in built:
+        for product in products:
+            product.company = company  # now that it has a primary key
+    insert_instances([product for _company, products in built for product in products])
+    insert_rows(
+        CompanyEvent,
+        ["company_id", "actor_id", "kind", "changes", "created_at"],
+        (
+            [company.pk, actor_id, kind, changes, now]
+            for company, products in built
+            for kind, changes in _created_events(company, products)
+        ),
+    )
+    return [company for company, _products in built]
+
+
+def _created_events(company: Company, products: list[Product]) -> Iterator[tuple[str, dict]]:
+    """(kind, changes) of the history rows `company_create` and `product_add` write."""
+    yield (
+        EventKind.CREATED,
+        {
+            "legal_name": company.legal_name,
+            "national_id": company.national_id,
+            "county": str(company.county),
+            "status": company.status,
+        },
+    )
+    for product in products:
+        yield EventKind.PRODUCT_ADDED, {"name": product.name, "hs_code": product.hs_code}
 
 
 def _field(name: str, normalize: Any, value: str) -> str:
