@@ -542,10 +542,8 @@ def case_list(request: AuthenticatedRequest) -> HttpResponse:
     today = timezone.localdate()
     # No COUNT(*) on every request: one row more than a page tells whether there is a next.
     offset = (page - 1) * PAGE_SIZE
-    rows = list(
-        selectors.case_list(user=request.user, filters=filters, today=today)[
-            offset : offset + PAGE_SIZE + 1
-        ]
+    rows = selectors.case_list(
+        user=request.user, filters=filters, today=today, offset=offset, limit=PAGE_SIZE + 1
     )
     query = request.GET.copy()
     query.pop("page", None)

@@ -395,13 +395,13 @@ def test_the_list_costs_the_same_queries_for_few_cases_and_many(
         return len(response.json()["items"]), len(queries)
 
     # The first request records the token's use; after it: the token with its user, the user's
-    # roles, the page.
+    # roles, the page's ids, the page's rows.
     client.get(LIST, headers=headers)
     add(2)
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         few = measure()
     add(8)
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         many = measure()
 
     assert (few[0], many[0]) == (2, 10)

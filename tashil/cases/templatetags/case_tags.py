@@ -18,7 +18,6 @@ from django.utils import timezone
 from tashil.accounts.access import has_role, scopes_of
 from tashil.accounts.roles import Role
 from tashil.cases import selectors
-from tashil.cases.models import Case
 from tashil.cases.selectors import filing_channel_choices, filing_companies
 from tashil.cases.tracking import format_tracking
 from tashil.cases.workflow import FINAL, OUTCOMES, CaseStatus
@@ -82,10 +81,8 @@ def cases_home(context: template.Context) -> dict[str, Any]:
     block: dict[str, Any] = {
         "show": True,
         "can_file": bool(filing_channel_choices(user)),
-        "recent": list(
-            selectors.case_list(
-                user=user, filters=selectors.CaseFilters(open_only=True), today=today
-            )[:HOME_CASES]
+        "recent": selectors.case_list(
+            user=user, filters=selectors.CaseFilters(open_only=True), today=today, limit=HOME_CASES
         ),
     }
     if selectors.is_secretariat(user):
@@ -98,12 +95,11 @@ def cases_home(context: template.Context) -> dict[str, Any]:
         block["inbox_overdue"] = inbox.filter(selectors.overdue_q(today)).count()
     # A representative is asked to confirm outcomes: show them first.
     if any(scope.role == Role.COMPANY_REP for scope in scopes_of(user)):
-        block["to_confirm"] = list(
-            selectors.case_list(
-                user=user,
-                filters=selectors.CaseFilters(statuses=[s.value for s in OUTCOMES]),
-                today=today,
-            )[:HOME_CASES]
+        block["to_confirm"] = selectors.case_list(
+            user=user,
+            filters=selectors.CaseFilters(statuses=[s.value for s in OUTCOMES]),
+            today=today,
+            limit=HOME_CASES,
         )
     return block
 
@@ -111,12 +107,12 @@ def cases_home(context: template.Context) -> dict[str, Any]:
 @register.inclusion_tag("cases/_company_cases.html", takes_context=True)
 def company_cases(context: template.Context, company: Any) -> dict[str, Any]:
     user = context.get("user")
-    cases = selectors.case_list(
+    rows = selectors.case_list(
         user=user,
         filters=selectors.CaseFilters(company=company.pk),
         today=timezone.localdate(),
+        limit=COMPANY_CASES + 1,
     )
-    rows: list[Case] = list(cases[: COMPANY_CASES + 1])
     return {
         "company": company,
         "cases": rows[:COMPANY_CASES],
