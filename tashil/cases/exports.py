@@ -76,11 +76,13 @@ def _jalali(day: dt.date) -> str:
 def _records(cases: QuerySet[Case]) -> Iterator[list[Any]]:
     """One list per case, newest first. Labels are read in the language active while iterating
     (`csv_response` keeps the asker's)."""
+    # Labels as plain text, translated once: a lazy label costs a lookup each time it is read.
     categories = {pk: name for pk, name in _names(Category.objects.all())}
     counties = {pk: name for pk, name in _names(County.objects.all())}
-    statuses = dict(CaseStatus.choices)
-    channels = dict(Channel.choices)
-    outcomes = dict(Outcome.choices)
+    statuses = {value: str(label) for value, label in CaseStatus.choices}
+    channels = {value: str(label) for value, label in Channel.choices}
+    outcomes = {value: str(label) for value, label in Outcome.choices}
+    outcomes[""] = ""
     zone = timezone.get_current_timezone()
     rows = cases.order_by("-created_at", "-pk").values_list(*COLUMNS)
     for (
@@ -102,14 +104,14 @@ def _records(cases: QuerySet[Case]) -> Iterator[list[Any]]:
             format_tracking(tracking),
             _jalali(filed),
             filed,
-            str(statuses.get(status, status)),
-            str(categories.get(category_id, "")),
-            str(counties.get(county_id, "")),
+            statuses.get(status, status),
+            categories.get(category_id, ""),
+            counties.get(county_id, ""),
             national_id,
             legal_name,
             title,
-            str(channels.get(channel, channel)),
-            str(outcomes[outcome]) if outcome else "",
+            channels.get(channel, channel),
+            outcomes.get(outcome, outcome),
             _jalali(results_on) if results_on else "",
             results_on,
             jobs_preserved,
@@ -119,7 +121,7 @@ def _records(cases: QuerySet[Case]) -> Iterator[list[Any]]:
 def _names(rows: QuerySet[Any]) -> Iterator[tuple[int, str]]:
     # `display_name` follows the active language (LocalizedName); read while iterating.
     for row in rows:
-        yield row.pk, row.display_name
+        yield row.pk, str(row.display_name)
 
 
 def export_csv(cases: QuerySet[Case], *, on: dt.date) -> StreamingHttpResponse:

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -150,7 +150,15 @@ def with_request_data(cases: QuerySet[Case]) -> QuerySet[Case]:
                 to_attr="reasoned_transitions",
             ),
         )
-        .annotate(last_event_at=Max("events__created_at"))
+        # A correlated subquery, read for the returned rows only: a join grouped by case would
+        # aggregate every event of every case in the window before the limit applies.
+        .annotate(
+            last_event_at=Subquery(
+                CaseEvent.objects.filter(case=OuterRef("pk"))
+                .order_by("-created_at")
+                .values("created_at")[:1]
+            )
+        )
     )
 
 

@@ -22,7 +22,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from tashil.accounts.services import role_grant
-from tashil.cases.models import Case, Referral, ReferralStatus
+from tashil.cases.models import Case, Referral
 from tashil.cases.services import ReferralRequest, case_attach, case_move, case_refer
 from tashil.cases.services import referral_answer as answer_referral
 from tashil.cases.workflow import CaseStatus
@@ -93,16 +93,18 @@ def pdf(name: str = "نامه.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
 
 
-# --- Companies -------------------------------------------------------------------------------------
+# --- Companies ------------------------------------------------------------------------------------
 
 
 def company(r: SimpleNamespace, *, name: str = "", product: str = "") -> Any:
-    """A company in a new county and industrial estate of the province, with an activity, a valid
-    certificate and a product: every row the registry's lists join or count."""
+    """A company in a new county (of 60, then again) and a new industrial estate of the
+    province, with an activity, a valid certificate and a product: every row the registry's
+    lists join or count."""
     n = serial(r)
-    county = CountyFactory(province=r.province, code=f"{r.province.code}{n + 40}")
+    # County codes are four digits, the province's two and the county's; the cast has 02 and 03.
+    county = CountyFactory(province=r.province, code=f"{r.province.code}{40 + n % 60}")
     estate = EstateFactory(province=r.province, name=f"شهرک صنعتی {n}")
-    found = CompanyFactory(
+    found: Any = CompanyFactory(
         county=county,
         estate=estate,
         activity=r.activity,
@@ -168,12 +170,12 @@ def company_parts(r: SimpleNamespace, target: Any, n: int) -> None:
             status=CompanyStatus.OPERATING,
             since=r.today - dt.timedelta(days=k),
         )
-        representative = UserFactory(username=f"rep-{k}")
+        representative: Any = UserFactory(username=f"rep-{k}")
         role_grant(actor=None, user=representative, role="company_rep", company=target)
         project(r, target)
 
 
-# --- Investments -----------------------------------------------------------------------------------
+# --- Investments ----------------------------------------------------------------------------------
 
 
 def country(r: SimpleNamespace) -> Country:
@@ -274,7 +276,7 @@ def country_groups(r: SimpleNamespace, n: int) -> None:
         group.members.set([country(r), country(r)])
 
 
-# --- Cases -----------------------------------------------------------------------------------------
+# --- Cases ----------------------------------------------------------------------------------------
 
 
 def case(r: SimpleNamespace, status: str, **overrides: Any) -> Case:
@@ -299,11 +301,15 @@ def cases(r: SimpleNamespace, n: int, status: str = S.REFERRED, **overrides: Any
 
 
 def referrals(r: SimpleNamespace, n: int) -> None:
-    """`n` referred cases whose tax referral stays open and `n` whose tax referral is answered:
-    the inbox's two lists."""
-    cases(r, n)
+    """`n` referred cases, each with a referral the tax agency answered and one sent to it
+    again, still open: the inbox's two lists, and an agency's received and answered counts."""
     for found in cases(r, n):
         answer(r, found.referrals.get(agency=r.tax))
+        case_refer(
+            actor=r.secretariat,
+            case=found,
+            requests=[ReferralRequest(agency=r.tax, request_text="پاسخ را تکمیل کنید")],
+        )
 
 
 def answer(r: SimpleNamespace, referral: Referral, officer: Any = None) -> None:
@@ -312,21 +318,23 @@ def answer(r: SimpleNamespace, referral: Referral, officer: Any = None) -> None:
 
 def agencies(r: SimpleNamespace, n: int) -> None:
     """`n` new agencies of the province, members of the HQ, each with a staff member, a
-    referral it answered and a resolution addressed to it: a card each on the scorecard."""
+    referral it answered and a resolution of one session addressed to it: a card each on the
+    scorecard."""
+    found = []
     for _ in range(n):
         k = serial(r)
-        agency = AgencyFactory(province=r.province, code=f"agency-{k}", name=f"اداره کل {k}")
+        agency: Any = AgencyFactory(province=r.province, code=f"agency-{k}", name=f"اداره کل {k}")
         r.hq.members.add(agency)
-        staff = UserFactory(username=f"officer-{k}")
+        staff: Any = UserFactory(username=f"officer-{k}")
         role_grant(actor=None, user=staff, role="agency_officer", agency=agency)
-        found = case(r, S.SCREENING)
         (referral,) = case_refer(
             actor=r.secretariat,
-            case=found,
+            case=case(r, S.SCREENING),
             requests=[ReferralRequest(agency=agency, request_text="بررسی کنید")],
         )
         answer(r, referral, staff)
-        sessions(r, 1, addressees=[agency])
+        found.append(agency)
+    session(r, [[agency] for agency in found])
 
 
 def timeline(r: SimpleNamespace, target: Case, n: int) -> None:
@@ -336,7 +344,7 @@ def timeline(r: SimpleNamespace, target: Case, n: int) -> None:
     (a possible duplicate). The case starts and ends each round in screening."""
     for _ in range(n):
         k = serial(r)
-        agency = AgencyFactory(province=r.province, code=f"agency-{k}", name=f"اداره کل {k}")
+        agency: Any = AgencyFactory(province=r.province, code=f"agency-{k}", name=f"اداره کل {k}")
         r.hq.members.add(agency)
         referred = case_refer(
             actor=r.secretariat,
@@ -367,52 +375,59 @@ def timeline(r: SimpleNamespace, target: Case, n: int) -> None:
         r.cases(S.SUBMITTED, title=f"{target.title} {k}")
 
 
-# --- Meetings --------------------------------------------------------------------------------------
+# --- Meetings -------------------------------------------------------------------------------------
 
 
-def plan(r: SimpleNamespace, body: Body | None = None) -> Meeting:
-    """A session of the HQ (or `body`) that started a few minutes ago, each a minute apart."""
+def plan(r: SimpleNamespace) -> Meeting:
+    """A session of the HQ that started a few minutes ago (it may be closed), each a minute
+    apart."""
     starts_at = timezone.now() - dt.timedelta(minutes=5 + serial(r))
-    return r.meetings.plan(body=body, starts_at=starts_at)
+    return r.meetings.plan(starts_at=starts_at)
 
 
-def sessions(
-    r: SimpleNamespace, n: int, *, resolutions: int = 2, addressees: list[Any] | None = None
-) -> list[Meeting]:
-    """`n` closed sessions of the HQ, each on a case of a new company with `resolutions`
-    resolutions, addressed to the tax and the customs agencies (or `addressees`)."""
-    held = []
-    for _ in range(n):
-        meeting = plan(r)
-        item = r.meetings.with_case(
-            meeting, actor=r.secretariat, company=company(r), channel="letter"
+def session(r: SimpleNamespace, addressees: list[list[Any]]) -> Meeting:
+    """A closed session of the HQ on a case of a new company, with a resolution for each list
+    of agencies in `addressees`."""
+    meeting = plan(r)
+    item = r.meetings.with_case(meeting, actor=r.secretariat, company=company(r), channel="letter")
+    for i, agencies in enumerate(addressees):
+        r.meetings.draft(
+            item,
+            text=f"مصوبه {serial(r)} درباره استرداد",
+            agencies=agencies,
+            deadline=r.today + dt.timedelta(days=30 + i),
         )
-        for i in range(resolutions):
-            r.meetings.draft(
-                item,
-                text=f"مصوبه {serial(r)} درباره استرداد",
-                agencies=addressees or [r.tax, r.customs][: 1 + i % 2],
-                deadline=r.today + dt.timedelta(days=30 + i),
-            )
-        r.meetings.attend(meeting)
-        held.append(meeting_close(actor=r.secretariat, meeting=meeting))
-    return held
+    r.meetings.attend(meeting)
+    return meeting_close(actor=r.secretariat, meeting=meeting)
+
+
+def sessions(r: SimpleNamespace, n: int) -> None:
+    """`n` closed sessions of the HQ, each with a resolution for the tax agency and one for
+    the tax and the customs agencies."""
+    for _ in range(n):
+        session(r, [[r.tax], [r.tax, r.customs]])
+
+
+def resolutions(r: SimpleNamespace, n: int) -> None:
+    """One session with `n` resolutions for the tax agency."""
+    session(r, [[r.tax]] * n)
 
 
 def bodies(r: SimpleNamespace, n: int) -> None:
     """Working groups of the province, one per new category, the tax agency a member."""
     for _ in range(n):
         k = serial(r)
+        category: Any = CategoryFactory(code=f"group-{k}")
         body = Body.objects.create(
             province=r.province,
             kind=MeetingKind.WORKING_GROUP,
-            category=CategoryFactory(code=f"group-{k}"),
+            category=category,
             name=f"کارگروه تخصصی {k}",
         )
         body.members.set([r.tax])
 
 
-# --- All of it -------------------------------------------------------------------------------------
+# --- All of it ------------------------------------------------------------------------------------
 
 
 def everything(r: SimpleNamespace, n: int) -> None:
@@ -427,7 +442,3 @@ def everything(r: SimpleNamespace, n: int) -> None:
     countries(r, n)
     country_groups(r, n)
     agencies(r, n)
-
-
-def open_referrals(r: SimpleNamespace) -> int:
-    return Referral.objects.filter(agency=r.tax, status=ReferralStatus.OPEN).count()
