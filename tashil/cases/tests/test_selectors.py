@@ -152,9 +152,7 @@ def test_the_case_list_filters_by_agency_status_overdue_and_tracking(
     due = cases["referred"].referrals.get().due_on
 
     def titles(**filters: Any) -> set[str]:
-        found = case_list(
-            user=secretariat, filters=CaseFilters(**filters), today=today, limit=100
-        )
+        found = case_list(user=secretariat, filters=CaseFilters(**filters), today=today, limit=100)
         return {case.title for case in found}
 
     assert titles() == ALL

@@ -111,7 +111,9 @@ def test_a_field_the_services_refuse_is_refused_in_bulk_too(county: Any) -> None
 
 
 def test_an_import_writes_new_companies_in_batches(
-    reference: Any, province: Any, monkeypatch: Any  # noqa: F811
+    reference: Any,
+    province: Any,
+    monkeypatch: Any,  # noqa: F811
 ) -> None:
     monkeypatch.setattr(spreadsheets, "APPLY_BATCH", 2)
     calls: list[int] = []
@@ -132,7 +134,9 @@ def test_an_import_writes_new_companies_in_batches(
 
 
 def test_a_row_the_database_refuses_sends_its_batch_one_by_one_and_names_it(
-    reference: Any, province: Any, monkeypatch: Any  # noqa: F811
+    reference: Any,
+    province: Any,
+    monkeypatch: Any,  # noqa: F811
 ) -> None:
     # Another user registers row 3's company between the check of the file and its writing.
     original = CompanyImporter.check
