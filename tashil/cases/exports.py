@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import QuerySet
+from django.db.models.functions import TruncDate
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,15 +28,18 @@ from tashil.cases.models import Case, Category, Channel, Outcome
 from tashil.cases.tracking import format_tracking
 from tashil.cases.workflow import CaseStatus
 from tashil.core.jalali import jalali_input_value
-from tashil.core.spreadsheets import CHUNK_SIZE, csv_response, xlsx_response
+from tashil.core.spreadsheets import csv_response, xlsx_response
 from tashil.geo.models import County
+
+# Rows fetched per round trip: the rows are narrow, and fewer trips matter at a million.
+EXPORT_CHUNK = 5000
 
 # Excel column widths, in the order of `_headers`.
 WIDTHS = (12, 12, 12, 16, 14, 14, 12, 34, 44, 14, 20, 12, 12, 10)
 
 COLUMNS = (
     "tracking",
-    "created_at",
+    "filed_on",
     "status",
     "category_id",
     "county_id",
@@ -83,11 +87,13 @@ def _records(cases: QuerySet[Case]) -> Iterator[list[Any]]:
     channels = {value: str(label) for value, label in Channel.choices}
     outcomes = {value: str(label) for value, label in Outcome.choices}
     outcomes[""] = ""
-    zone = timezone.get_current_timezone()
-    rows = cases.order_by("-created_at", "-pk").values_list(*COLUMNS)
+    # The local day filed, computed by the database: a date is cheaper to read than an aware
+    # datetime to read and convert.
+    filed_on = TruncDate("created_at", tzinfo=timezone.get_current_timezone())
+    rows = cases.annotate(filed_on=filed_on).order_by("-created_at", "-pk").values_list(*COLUMNS)
     for (
         tracking,
-        created_at,
+        filed,
         status,
         category_id,
         county_id,
@@ -98,8 +104,7 @@ def _records(cases: QuerySet[Case]) -> Iterator[list[Any]]:
         outcome,
         results_on,
         jobs_preserved,
-    ) in rows.iterator(chunk_size=CHUNK_SIZE):
-        filed = created_at.astimezone(zone).date()
+    ) in rows.iterator(chunk_size=EXPORT_CHUNK):
         yield [
             format_tracking(tracking),
             _jalali(filed),

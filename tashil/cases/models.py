@@ -299,6 +299,15 @@ class Referral(models.Model):
                 condition=models.Q(status="open"),
                 name="referral_open_due",
             ),
+            # An agency's inbox lists what it answered last, newest first: without this the
+            # database sorts every answer the agency ever gave (docs/performance.md).
+            models.Index(
+                models.F("agency"),
+                models.F("answered_at").desc(),
+                models.F("id").desc(),
+                condition=models.Q(status="answered"),
+                name="referral_answered_by_agency",
+            ),
         ]
         constraints = [
             # One open request to an agency per case: a second one would be a duplicate.
@@ -376,6 +385,10 @@ class CaseEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [
+            # A case's timeline in order, and its last event (Open311's updated_datetime).
+            models.Index(fields=["case", "created_at"], name="caseevent_case_time"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind}"

@@ -66,22 +66,27 @@ CASE_BUCKETS: dict[str, Q] = {
 
 
 def _visible(user: Any) -> Q:
-    return visible_q(
+    q = visible_q(
         user,
         province="province_id",
         county="county_id",
-        agency="referrals__agency_id",
         company="company_id",
         assignee="assignee_id",
     )
+    # Agency staff reach a case through its referrals: asked with EXISTS rather than a join, so
+    # that a case referred twice is still one row and the filter stays a plain WHERE (an
+    # `id IN (subquery)` made the planner gather the whole province before looking up one case).
+    agencies = agency_ids(user)
+    if agencies:
+        q |= Q(Exists(Referral.objects.filter(case=OuterRef("pk"), agency_id__in=agencies)))
+    return q
 
 
 def cases_for_user(user: Any) -> QuerySet[Case]:
     """Cases the user may see: the secretariat and the executive their province, a county
     secretariat its county, agency staff the cases ever referred to their agency, an expert the
     cases assigned to them, a company representative their company's."""
-    # Through referrals a case matches once per referral; the subquery keeps one row each.
-    return Case.objects.filter(pk__in=Case.objects.filter(_visible(user)).values("pk"))
+    return Case.objects.filter(_visible(user))
 
 
 def case_get_for_user(*, user: Any, tracking: str) -> Case:

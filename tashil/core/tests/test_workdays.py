@@ -185,6 +185,25 @@ def test_a_deadline_is_always_a_working_day_after_the_start(
     assert end >= start
 
 
+@given(
+    calendar=calendars,
+    start=starts,
+    span=st.integers(min_value=-1200, max_value=1200),
+)
+def test_working_days_between_counts_what_a_walk_over_the_days_counts(
+    calendar: WorkCalendar, start: dt.date, span: int
+) -> None:
+    # The count is arithmetic (weeks, then the rest, less the holidays): it must agree with
+    # looking at every day, over spans of years as over a few days.
+    end = start + dt.timedelta(days=span)
+    low, high = min(start, end), max(start, end)
+    walked = sum(
+        calendar.is_working_day(low + dt.timedelta(days=n)) for n in range(1, (high - low).days + 1)
+    )
+
+    assert calendar.working_days_between(start, end) == (walked if span >= 0 else -walked)
+
+
 def test_a_week_with_no_working_day_is_rejected() -> None:
     with pytest.raises(ValueError):
         WorkCalendar(weekend=range(7), holidays_in_year=holidays())
