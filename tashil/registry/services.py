@@ -203,6 +203,20 @@ def company_create(
     return company
 
 
+# What `companies_create` leaves out of `clean_fields`: derived keys, related objects the caller
+# found, and the identifiers its normalisers have just checked.
+BULK_UNCHECKED = [
+    "search_key",
+    "search_document",
+    "province",
+    "county",
+    "estate",
+    "activity",
+    "national_id",
+    "economic_code",
+]
+
+
 @dataclass(frozen=True, kw_only=True)
 class NewCompany:
     """One company for `companies_create`: `company_create`'s arguments, and its products."""
@@ -234,9 +248,10 @@ def companies_create(*, actor: User | None, companies: Sequence[NewCompany]) -> 
     of the call is written, so the caller can fall back to `company_create` row by row to learn
     which row it was."""
     today = timezone.localdate()
-    built: list[tuple[Company, list[Product]]] = []
+    built: list[tuple[Company, list[str]]] = []
     # Activities and product names repeat from row to row: each is normalised once.
     keys: dict[str, str] = {}
+    product_name = Product._meta.get_field("name")
     for new in companies:
         company = Company(
             national_id=_field("national_id", normalize_national_id, new.national_id),
@@ -257,19 +272,17 @@ def companies_create(*, actor: User | None, companies: Sequence[NewCompany]) -> 
         )
         _check_estate(company)
         # The related objects are the caller's, already found: checking each would be a query.
-        company.clean_fields(
-            exclude=["search_key", "search_document", "province", "county", "estate", "activity"]
-        )
+        # The identifiers were just checked by their normalisers (the validators' own checks).
+        company.clean_fields(exclude=BULK_UNCHECKED)
         names = list(dict.fromkeys(name.strip() for name in new.products if name.strip()))
-        products = [Product(company=company, name=name, hs_code="") for name in names]
-        for product in products:
-            product.clean_fields(exclude=["company"])
+        for name in names:
+            product_name.clean(name, None)  # what Product.full_clean checks of a new name
         company.search_document = _document(
             company, products=[(name, "") for name in names], approved=(), keys=keys
         )
-        built.append((company, products))
+        built.append((company, names))
 
-    insert_instances([company for company, _products in built])
+    insert_instances([company for company, _names in built])
     now = timezone.now()
     actor_id = actor.pk if actor is not None else None
     insert_rows(
@@ -277,26 +290,27 @@ def companies_create(*, actor: User | None, companies: Sequence[NewCompany]) -> 
         ["company_id", "status", "since", "note", "actor_id", "created_at"],
         (
             [company.pk, company.status, company.status_since or today, "", actor_id, now]
-            for company, _products in built
+            for company, _names in built
         ),
     )
-    for company, products in built:
-        for product in products:
-            product.company = company  # now that it has a primary key
-    insert_instances([product for _company, products in built for product in products])
+    insert_rows(
+        Product,
+        ["company_id", "name", "hs_code"],
+        ([company.pk, name, ""] for company, names in built for name in names),
+    )
     insert_rows(
         CompanyEvent,
         ["company_id", "actor_id", "kind", "changes", "created_at"],
         (
             [company.pk, actor_id, kind, changes, now]
-            for company, products in built
-            for kind, changes in _created_events(company, products)
+            for company, names in built
+            for kind, changes in _created_events(company, names)
         ),
     )
-    return [company for company, _products in built]
+    return [company for company, _names in built]
 
 
-def _created_events(company: Company, products: list[Product]) -> Iterator[tuple[str, dict]]:
+def _created_events(company: Company, products: list[str]) -> Iterator[tuple[str, dict]]:
     """(kind, changes) of the history rows `company_create` and `product_add` write."""
     yield (
         EventKind.CREATED,
@@ -307,8 +321,8 @@ def _created_events(company: Company, products: list[Product]) -> Iterator[tuple
             "status": company.status,
         },
     )
-    for product in products:
-        yield EventKind.PRODUCT_ADDED, {"name": product.name, "hs_code": product.hs_code}
+    for name in products:
+        yield EventKind.PRODUCT_ADDED, {"name": name, "hs_code": ""}
 
 
 def _field(name: str, normalize: Any, value: str) -> str:
