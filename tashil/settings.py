@@ -102,6 +102,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # template0: under the C locale pg_trgm silently finds nothing in Persian text.
     DATABASES["default"]["ENGINE"] = "tashil.db.postgresql"
     DATABASES["default"]["TEST"] = {"TEMPLATE": "template0", "CHARSET": "UTF8"}
+    # Server-side cursors (QuerySet.iterator) are used by the exports and the jobs, which read
+    # every row: plan them for the whole result, not for its first tenth (PostgreSQL's default),
+    # which picked index walks that made the case export a third slower (docs/performance.md).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c cursor_tuple_fraction=1"
 else:
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets the web server and the huey worker read while the other writes; the busy

@@ -40,6 +40,7 @@ from tashil.api.schemas import MAX_ID, ErrorOut
 from tashil.cases import selectors as case_selectors
 from tashil.cases.services import CaseError
 from tashil.cases.tracking import normalise_tracking
+from tashil.core.selectors import work_calendar
 from tashil.meetings import selectors, services
 from tashil.meetings.models import (
     AgendaItem,
@@ -257,14 +258,15 @@ def body_list(request: HttpRequest) -> Any:
     )
     today = timezone.localdate()
     # The date depends only on the weekday and the day after which to look: computed once per
-    # pair, so the holidays are read a bounded number of times however many bodies there are.
+    # pair, with one calendar, so the holidays are read once however many bodies there are.
+    calendar = work_calendar()
     dates: dict[tuple[int, dt.date], dt.date] = {}
     views = []
     for body in bodies:
         after = max(today, timezone.localdate(body.last_session)) if body.last_session else today
         key = (body.weekday, after)
         if key not in dates:
-            dates[key] = services.next_session_date(body, after=after)
+            dates[key] = services.next_session_date(body, after=after, calendar=calendar)
         views.append(
             _BodyView(
                 body=body,

@@ -176,6 +176,12 @@ class Case(models.Model):
         indexes = [
             # The triage queue: new cases, oldest first.
             models.Index(fields=["province", "status", "created_at"], name="case_queue"),
+            # The dashboard's case figures and the county comparison, counted from the index
+            # alone (an index-only scan) rather than from the province's rows.
+            models.Index(
+                fields=["province", "created_at", "status", "outcome", "category", "county", "id"],
+                name="case_figures",
+            ),
             # The job that closes unconfirmed outcomes.
             models.Index(
                 fields=["confirm_until"],
@@ -298,6 +304,27 @@ class Referral(models.Model):
                 fields=["due_on"],
                 condition=models.Q(status="open"),
                 name="referral_open_due",
+            ),
+            # The scorecard: an agency's referrals sent in a period, with what it counts of them.
+            models.Index(
+                fields=[
+                    "agency",
+                    "created_at",
+                    "status",
+                    "case",
+                    "response_days",
+                    "due_on",
+                    "answered_at",
+                    "id",
+                ],
+                name="referral_agency_sent",
+            ),
+            # An agency's inbox: its open referrals by deadline. The national `referral_open_due`
+            # would walk every agency's open referrals to find this one's.
+            models.Index(
+                fields=["agency", "due_on", "id"],
+                condition=models.Q(status="open"),
+                name="referral_open_by_agency",
             ),
             # An agency's inbox lists what it answered last, newest first: without this the
             # database sorts every answer the agency ever gave (docs/performance.md).

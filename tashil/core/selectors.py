@@ -9,19 +9,24 @@ from tashil.core.workdays import WorkCalendar, jalali_occurrences
 from tashil.geo.models import Province
 
 
-def _holidays_in_year(year: int) -> frozenset[dt.date]:
-    dated = set(Holiday.objects.filter(date__year=year).values_list("date", flat=True))
-    for month, day in RecurringHoliday.objects.values_list("month", "day"):
-        dated.update(jalali_occurrences(month, day, year))
-    return frozenset(dated)
-
-
 def work_calendar() -> WorkCalendar:
     """The province's business calendar, reading holidays from the database as it needs them.
 
-    Build one per request or job: it caches the holidays it has read.
+    Build one per request or job: it caches the holidays it has read. The recurring holidays are
+    read once; the dated ones once per year asked for.
     """
-    return WorkCalendar(weekend=settings.TASHIL_WEEKEND_DAYS, holidays_in_year=_holidays_in_year)
+    recurring: list[tuple[int, int]] | None = None
+
+    def holidays_in_year(year: int) -> frozenset[dt.date]:
+        nonlocal recurring
+        if recurring is None:
+            recurring = list(RecurringHoliday.objects.values_list("month", "day"))
+        dated = set(Holiday.objects.filter(date__year=year).values_list("date", flat=True))
+        for month, day in recurring:
+            dated.update(jalali_occurrences(month, day, year))
+        return frozenset(dated)
+
+    return WorkCalendar(weekend=settings.TASHIL_WEEKEND_DAYS, holidays_in_year=holidays_in_year)
 
 
 def provinces_for_user(user: object) -> list[Province]:

@@ -9,9 +9,10 @@ Jalali with ASCII digits, as the date inputs read them back.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Any
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.http import urlencode
 
 from tashil.core.jalali import jalali_input_value
@@ -19,15 +20,29 @@ from tashil.figures.period import Period
 from tashil.geo.models import Country, CountryGroup, Province
 
 
+# A page links each of its hundreds of numbers: the list pages' paths and the period's Jalali
+# dates are the same for all of them, so each is worked out once. The path depends on the
+# request's script prefix and URLconf, which are part of the key.
+@lru_cache(maxsize=256)
+def _path(name: str, prefix: str, urlconf: str | None) -> str:
+    return reverse(name, urlconf=urlconf)
+
+
+@lru_cache(maxsize=1024)
+def _day(value: dt.date) -> str:
+    return jalali_input_value(value)
+
+
 def _url(name: str, **params: Any) -> str:
     query = {key: value for key, value in params.items() if value not in (None, "", False)}
-    return f"{reverse(name)}?{urlencode(query)}" if query else reverse(name)
+    path = _path(name, get_script_prefix(), get_urlconf())
+    return f"{path}?{urlencode(query)}" if query else path
 
 
 def _range(prefix: str, period: Period) -> dict[str, str]:
     return {
-        f"{prefix}_from": jalali_input_value(period.start),
-        f"{prefix}_to": jalali_input_value(period.end),
+        f"{prefix}_from": _day(period.start),
+        f"{prefix}_to": _day(period.end),
     }
 
 
@@ -104,7 +119,7 @@ def knowledge_based(province: Province, period: Period, *, county: int | None = 
         province=province.code,
         knowledge_based="yes",
         county=county,
-        on=jalali_input_value(period.end),
+        on=_day(period.end),
     )
 
 
@@ -141,7 +156,7 @@ def exports(
         province=province.code,
         year=year,
         kind=kind,
-        recorded_to=jalali_input_value(recorded_to) if recorded_to else None,
+        recorded_to=_day(recorded_to) if recorded_to else None,
         country=destination.code if isinstance(destination, Country) else None,
         group=destination.code if isinstance(destination, CountryGroup) else None,
     )
@@ -155,5 +170,5 @@ def shares(
         "investments:share_list",
         province=province.code,
         sector=sector,
-        stated_to=jalali_input_value(stated_to) if stated_to else None,
+        stated_to=_day(stated_to) if stated_to else None,
     )

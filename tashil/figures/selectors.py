@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -26,9 +27,8 @@ from django.db.models import (
     QuerySet,
     Sum,
     Value,
-    Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce
 
 from tashil.accounts.access import has_role, is_administrator, scopes_of
 from tashil.accounts.roles import Role
@@ -51,11 +51,23 @@ from tashil.registry.selectors import knowledge_based_counts, month_ends, reviva
 
 def dashboard_provinces(user: Any) -> list[Province]:
     """Provinces whose dashboard, county comparison, weekly report and press brief the user
-    reads: the provincial secretariat and the executive (DOMAIN.md §2)."""
-    if is_administrator(user):
-        return list(Province.objects.order_by("code"))
-    ids = {s.province_id for s in scopes_of(user) if s.role in (Role.SECRETARIAT, Role.EXECUTIVE)}
-    return list(Province.objects.filter(pk__in=ids).order_by("code"))
+    reads: the provincial secretariat and the executive (DOMAIN.md §2). Read once per request:
+    a page asks several times (its filters, its agencies, its links), so the answer is kept on
+    the user beside the scopes it was worked out from, and worked out again when they change."""
+    scopes = scopes_of(user)
+    cached: tuple[tuple[Any, ...], list[Province]] | None = getattr(
+        user, "_figures_provinces", None
+    )
+    if cached is None or cached[0] != scopes:
+        if is_administrator(user):
+            provinces = list(Province.objects.order_by("code"))
+        else:
+            ids = {s.province_id for s in scopes if s.role in (Role.SECRETARIAT, Role.EXECUTIVE)}
+            provinces = list(Province.objects.filter(pk__in=ids).order_by("code"))
+        cached = (scopes, provinces)
+        if getattr(user, "is_authenticated", False):
+            user._figures_provinces = cached
+    return list(cached[1])
 
 
 def scorecard_agencies(user: Any, province: Province) -> QuerySet[Agency] | None:
@@ -181,6 +193,37 @@ def case_figures_by(
     return sorted(result, key=lambda entry: (-entry[1].received, str(entry[0])))
 
 
+def case_breakdown(
+    *, province: Province, period: Period
+) -> tuple[CaseFigures, list[tuple[Category, CaseFigures]], list[tuple[County, CaseFigures]]]:
+    """`case_figures`, and `case_figures_by` category and by county, from one scan of the
+    period's cases: the database counts per (category, county) pair, a few hundred rows at most
+    whatever the number of cases, and the pairs are added up here."""
+    rows = list(
+        Case.objects.filter(filed_in(period), province=province)
+        .values("category", "county")
+        .annotate(**_case_counts())
+        .order_by()
+    )
+    total = CaseFigures()
+    by: dict[str, dict[int, CaseFigures]] = {"category": {}, "county": {}}
+    for row in rows:
+        for figures in (
+            total,
+            by["category"].setdefault(row["category"], CaseFigures()),
+            by["county"].setdefault(row["county"], CaseFigures()),
+        ):
+            for name in CASE_BUCKETS:
+                setattr(figures, name, getattr(figures, name) + row[name])
+
+    def ranked(model: type[models.Model], counts: dict[int, CaseFigures]) -> list[Any]:
+        objects: dict[int, Any] = model._default_manager.in_bulk(list(counts))
+        found = [(objects[pk], f) for pk, f in counts.items() if f.received]
+        return sorted(found, key=lambda entry: (-entry[1].received, str(entry[0])))
+
+    return total, ranked(Category, by["category"]), ranked(County, by["county"])
+
+
 # --- Resolutions and sessions -------------------------------------------------------------------
 
 
@@ -279,7 +322,9 @@ class Results:
     cases: int = 0
 
 
-def results(*, province: Province, period: Period) -> Results:
+def results(*, province: Province, period: Period, jobs_created: int | None = None) -> Results:
+    """`jobs_created`, when given, is `opening_figures(...).jobs` for the same period, which
+    the dashboard has already counted."""
     recorded = Case.objects.filter(
         province=province, results_on__range=(period.start, period.end)
     ).aggregate(
@@ -287,10 +332,11 @@ def results(*, province: Province, period: Period) -> Results:
         jobs_preserved=Coalesce(Sum("jobs_preserved"), 0),
         cases=Count("pk"),
     )
-    created = openings(province=province, period=period).aggregate(
-        jobs=Coalesce(Sum("jobs_created"), 0)
-    )
-    return Results(jobs_created=created["jobs"], **recorded)
+    if jobs_created is None:
+        jobs_created = openings(province=province, period=period).aggregate(
+            jobs=Coalesce(Sum("jobs_created"), 0)
+        )["jobs"]
+    return Results(jobs_created=jobs_created, **recorded)
 
 
 # --- Openings, exports, shares -------------------------------------------------------------------
@@ -303,6 +349,24 @@ def openings(*, province: Province, period: Period) -> QuerySet[Project]:
         status=ProjectStatus.OPERATING,
         opened_on__range=(period.start, period.end),
     )
+
+
+@dataclass
+class Places:
+    """Countries and groups already read: the dashboard names the same destinations in its
+    export table and beside its largest lines, and reads each one once."""
+
+    countries: dict[int, Country] = field(default_factory=dict)
+    groups: dict[int, CountryGroup] = field(default_factory=dict)
+
+    def load(self, countries: Iterable[int], groups: Iterable[int]) -> None:
+        for known, model, wanted in (
+            (self.countries, Country, countries),
+            (self.groups, CountryGroup, groups),
+        ):
+            missing = sorted({pk for pk in wanted if pk not in known})
+            if missing:
+                known.update(model._default_manager.in_bulk(missing))
 
 
 @dataclass
@@ -324,7 +388,11 @@ def recorded_by(day: dt.date | None) -> Q:
 
 
 def line_forecasts(
-    *, projects: list[Project], year: int, as_of: dt.date | None = None
+    *,
+    projects: list[Project],
+    year: int,
+    as_of: dt.date | None = None,
+    places: Places | None = None,
 ) -> dict[int, LineForecast]:
     """Per project, its forecast for `year` as recorded by `as_of`, summed per destination in
     the database."""
@@ -336,8 +404,12 @@ def line_forecasts(
         .annotate(**_money_sums())
         .order_by("project", "-rial")
     )
-    countries = Country.objects.in_bulk([row["country"] for row in rows if row["country"]])
-    groups = CountryGroup.objects.in_bulk([row["group"] for row in rows if row["group"]])
+    places = places if places is not None else Places()
+    places.load(
+        [row["country"] for row in rows if row["country"]],
+        [row["group"] for row in rows if row["group"]],
+    )
+    countries, groups = places.countries, places.groups
     forecasts: dict[int, LineForecast] = {}
     for row in rows:
         forecast = forecasts.setdefault(row["project"], LineForecast(year=year))
@@ -363,20 +435,33 @@ class Openings:
 
 
 def opening_figures(
-    *, province: Province, period: Period, export_year: int, lines: int = 10
+    *,
+    province: Province,
+    period: Period,
+    export_year: int,
+    lines: int = 10,
+    places: Places | None = None,
 ) -> Openings:
     projects = openings(province=province, period=period)
-    totals = projects.aggregate(
-        count=Count("pk"),
-        investment_rial=Coalesce(Sum("amount_rial"), 0),
-        jobs=Coalesce(Sum("jobs_created"), 0),
-        products=Coalesce(Sum("product_types"), 0),
+    # One row per currency (a handful), added up here: the totals and the split in one query.
+    per_currency = (
+        projects.values("currency")
+        .annotate(
+            count=Count("pk"),
+            investment_rial=Coalesce(Sum("amount_rial"), 0),
+            jobs=Coalesce(Sum("jobs_created"), 0),
+            products=Coalesce(Sum("product_types"), 0),
+            amount=Sum("amount"),
+        )
+        .order_by("currency")
     )
-    by_currency = [
-        (row["currency"], row["amount"])
-        for row in projects.values("currency").annotate(amount=Sum("amount")).order_by("currency")
-        if row["amount"] is not None
-    ]
+    totals = {"count": 0, "investment_rial": 0, "jobs": 0, "products": 0}
+    by_currency = []
+    for row in per_currency:
+        for name in totals:
+            totals[name] += row[name]
+        if row["amount"] is not None:
+            by_currency.append((row["currency"], row["amount"]))
     biggest = list(
         projects.select_related("company", "county").order_by(
             F("amount_rial").desc(nulls_last=True), "-opened_on", "pk"
@@ -385,7 +470,9 @@ def opening_figures(
     return Openings(
         by_currency=by_currency,
         lines=biggest,
-        forecasts=line_forecasts(projects=biggest, year=export_year, as_of=period.end),
+        forecasts=line_forecasts(
+            projects=biggest, year=export_year, as_of=period.end, places=places
+        ),
         **totals,
     )
 
@@ -435,29 +522,33 @@ def export_figures(
     year: int,
     kind: str = ExportKind.FORECAST,
     as_of: dt.date | None = None,
+    places: Places | None = None,
 ) -> ExportFigures:
     """The figures of `year` recorded by `as_of` (all of them when None)."""
     rows = export_rows(province=province, year=year, kind=kind, as_of=as_of)
-    totals = rows.aggregate(**_money_sums())
-    by_country = {
-        row["country"]: row
-        for row in rows.filter(country__isnull=False)
-        .values("country")
-        .annotate(**_money_sums())
-        .order_by()
-    }
-    # A group's own rows, plus each row whose country is a member (one join row per group).
+    # Each figure goes to a country or a group, never both (`export_one_destination`): one row
+    # per destination gives the countries, the groups' own figures and the total.
+    totals: dict[str, Any] = {"rial": 0, "usd": Decimal(0)}
+    by_country: dict[int, dict[str, Any]] = {}
     by_group: dict[int, dict[str, Any]] = {}
-    for source in (
-        rows.filter(group__isnull=False).values(key=F("group")),
-        rows.filter(country__groups__isnull=False).values(key=F("country__groups")),
-    ):
-        for row in source.annotate(**_money_sums()).order_by():
-            entry = by_group.setdefault(row["key"], {"rial": 0, "usd": Decimal(0)})
-            entry["rial"] += row["rial"]
-            entry["usd"] += row["usd"]
-    countries = Country.objects.in_bulk(list(by_country))
-    groups = CountryGroup.objects.in_bulk(list(by_group))
+
+    def add(entry: dict[str, Any], row: dict[str, Any]) -> None:
+        entry["rial"] += row["rial"]
+        entry["usd"] += Decimal(row["usd"])
+
+    for row in rows.values("country", "group").annotate(**_money_sums()).order_by():
+        add(totals, row)
+        if row["country"] is not None:
+            by_country[row["country"]] = {"rial": row["rial"], "usd": Decimal(row["usd"])}
+        else:
+            add(by_group.setdefault(row["group"], {"rial": 0, "usd": Decimal(0)}), row)
+    # Plus each figure whose country is a member of a group (one join row per group).
+    members = rows.filter(country__groups__isnull=False).values(key=F("country__groups"))
+    for row in members.annotate(**_money_sums()).order_by():
+        add(by_group.setdefault(row["key"], {"rial": 0, "usd": Decimal(0)}), row)
+    places = places if places is not None else Places()
+    places.load(by_country, by_group)
+    countries, groups = places.countries, places.groups
     destinations = [
         Destination(destination=groups[pk], rial=row["rial"], usd=Decimal(row["usd"]))
         for pk, row in by_group.items()
@@ -515,19 +606,25 @@ def default_export_year(period: Period) -> int:
 
 def dashboard(*, province: Province, period: Period, export_year: int | None = None) -> Dashboard:
     export_year = export_year or default_export_year(period)
+    cases, by_category, by_county = case_breakdown(province=province, period=period)
+    places = Places()
+    exports = export_figures(province=province, year=export_year, as_of=period.end, places=places)
+    opened = opening_figures(
+        province=province, period=period, export_year=export_year, places=places
+    )
     return Dashboard(
         province=province,
         period=period,
         knowledge_based=knowledge_based(province=province, period=period),
-        cases=case_figures(province=province, period=period),
-        cases_by_category=case_figures_by(province=province, period=period, by="category"),
-        cases_by_county=case_figures_by(province=province, period=period, by="county"),
+        cases=cases,
+        cases_by_category=by_category,
+        cases_by_county=by_county,
         resolutions=resolution_figures(province=province, period=period),
         sessions=session_figures(province=province, period=period),
         revived=revived_units(province=province, period=period),
-        results=results(province=province, period=period),
-        openings=opening_figures(province=province, period=period, export_year=export_year),
-        exports=export_figures(province=province, year=export_year, as_of=period.end),
+        results=results(province=province, period=period, jobs_created=opened.jobs),
+        openings=opened,
+        exports=exports,
         shares=shares_as_of(province=province, on=period.end),
     )
 
@@ -585,45 +682,38 @@ def on_time_q() -> Q:
 
 def p90_response_days(referrals: QuerySet[Referral]) -> dict[int, int]:
     """Per agency, the nearest-rank 90th percentile of `response_days` over the answered
-    referrals: the value at rank ⌈0.9·n⌉ in ascending order. Two window functions number the
-    rows and count them per agency; only the one row at that rank per agency is read."""
-    ranked = (
-        referrals.filter(status=ReferralStatus.ANSWERED)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("agency_id")],
-                order_by=[F("response_days").asc(), F("pk").asc()],
-            ),
-            n=Window(Count("pk"), partition_by=[F("agency_id")]),
-        )
-        .values_list("agency_id", "rank", "n", "response_days")
-    )
-    # Filtering on window expressions needs Django's QUALIFY emulation, which cannot compare two
-    # windows; the rank each agency needs is cheap to compute from the counts instead.
-    counts = dict(
-        referrals.filter(status=ReferralStatus.ANSWERED)
-        .values("agency_id")
+    referrals: the value at rank ⌈0.9·n⌉ in ascending order. Response days are a few distinct
+    small numbers, so the database returns each agency's histogram (one row per agency and
+    value, however many answers there are) and the rank is walked here, in one query."""
+    histogram = (
+        referrals.filter(status=ReferralStatus.ANSWERED, response_days__isnull=False)
+        .values_list("agency_id", "response_days")
         .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("agency_id", "n")
+        .order_by("agency_id", "response_days")
     )
-    wanted = {agency: math.ceil(0.9 * n) for agency, n in counts.items()}
-    if not wanted:
-        return {}
-    condition = Q(pk__in=[])
-    for agency, rank in wanted.items():
-        condition |= Q(agency_id=agency, rank=rank)
-    return {
-        agency: days for agency, _rank, _n, days in ranked.filter(condition) if days is not None
-    }
+    counts: dict[int, list[tuple[int, int]]] = {}
+    for agency, days, n in histogram:
+        counts.setdefault(agency, []).append((days, n))
+    p90: dict[int, int] = {}
+    for agency, values in counts.items():
+        wanted, seen = math.ceil(0.9 * sum(n for _days, n in values)), 0
+        for days, n in values:
+            seen += n
+            if seen >= wanted:
+                p90[agency] = days
+                break
+    return p90
 
 
 def scorecards(
     *, province: Province, period: Period, agencies: QuerySet[Agency], today: dt.date
 ) -> list[Scorecard]:
     """The cards of `agencies`, ranked best first."""
-    referrals = Referral.objects.filter(sent_in(period), agency__in=agencies)
+    # The agencies as a list of ids: the planner then reads each one's referrals of the period
+    # through the (agency, created_at) index instead of scanning every referral of the country.
+    listed = list(agencies.order_by("name"))
+    ids = [agency.pk for agency in listed]
+    referrals = Referral.objects.filter(sent_in(period), agency__in=ids)
     counted = {
         row["agency"]: row
         for row in referrals.values("agency")
@@ -638,7 +728,7 @@ def scorecards(
     }
     p90 = p90_response_days(referrals)
     overdue = dict(
-        Referral.objects.filter(overdue_q(today), agency__in=agencies)
+        Referral.objects.filter(overdue_q(today), agency__in=ids)
         .values("agency")
         .annotate(n=Count("case", distinct=True))
         .order_by()
@@ -647,13 +737,13 @@ def scorecards(
     resolutions = {
         row["agency"]: row
         for row in issued_resolutions(province=province, period=period)
-        .filter(addressees__agency__in=agencies)
+        .filter(addressees__agency__in=ids)
         .values(agency=F("addressees__agency"))
         .annotate(**{k: v for k, v in _resolution_counts().items() if k != "total"})
         .order_by()
     }
     cards = []
-    for agency in agencies.order_by("name"):
+    for agency in listed:
         row = counted.get(agency.pk, {})
         answers = row.get("answers", 0)
         decided = resolutions.get(agency.pk, {})

@@ -337,6 +337,12 @@ class Resolution(models.Model):
                 condition=Q(state__in=sorted(WITH_AGENCY)),
                 name="resolution_followup",
             ),
+            # The register lists a province's resolutions by deadline: without this the database
+            # walks the national deadline order and throws most rows away (docs/performance.md).
+            models.Index(fields=["province", "deadline"], name="resolution_province_deadline"),
+            # The dashboard and the scorecard count a province's resolutions by session and state
+            # from this index alone.
+            models.Index(fields=["province", "meeting", "state", "id"], name="resolution_figures"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "number"], name="resolution_unique_number"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tashil.accounts.access import provinces_of
@@ -19,6 +20,7 @@ from tashil.geo.models import County, Province
 from tashil.meetings.models import Body, Meeting
 from tashil.meetings.selectors import ResolutionFilters, bodies_for_user, meetings_for_user
 from tashil.meetings.workflow import MeetingStatus, Move, ResolutionState
+from tashil.registry.forms import ListedModelChoiceField
 
 # The button of each move of `RESOLUTION_TRANSITIONS`, by its action ("issue" is the meeting's
 # close, never a button).
@@ -51,6 +53,10 @@ DANGER = frozenset({"object", "mark_not_executed", "withdraw", "return_report"})
 # Moves whose service takes no text.
 NO_REASON = frozenset({"start"})
 
+# The register's session select lists this many of the latest closed sessions (and the one
+# chosen): enough for the sessions of the past year or two of every body of a province.
+RECENT_MEETINGS = 100
+
 BUCKET_CHOICES = [
     ("", _("all")),
     ("executed", _("executed")),
@@ -59,17 +65,21 @@ BUCKET_CHOICES = [
 ]
 
 
-class MeetingChoiceField(forms.ModelChoiceField):
+class MeetingChoiceField(ListedModelChoiceField):
+    """A session: any session of `queryset` is accepted (a link from an old meeting's page
+    lands filtered on it), but the form `show()`s only the latest in the select. A province
+    holds years of sessions; a select of all of them grows with every meeting."""
+
     def label_from_instance(self, obj: Meeting) -> str:
         return f"{obj.body.display_name} — {digits(obj.number)}"
 
 
-class BodyChoiceField(forms.ModelChoiceField):
+class BodyChoiceField(ListedModelChoiceField):
     def label_from_instance(self, obj: Body) -> str:
         return obj.display_name
 
 
-class AgencyChoiceField(forms.ModelChoiceField):
+class AgencyChoiceField(ListedModelChoiceField):
     def label_from_instance(self, obj: Agency) -> str:
         return obj.display_name
 
@@ -101,14 +111,14 @@ class ResolutionFilterForm(forms.Form):
         max_length=40,
         widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
     )
-    province = forms.ModelChoiceField(
+    province = ListedModelChoiceField(
         label=_("Province"),
         queryset=Province.objects.none(),
         required=False,
         to_field_name="code",
         empty_label=_("all"),
     )
-    county = forms.ModelChoiceField(
+    county = ListedModelChoiceField(
         label=_("County"), queryset=County.objects.none(), required=False, empty_label=_("all")
     )
     issued_from = JalaliDateField(label=_("Issued from"), required=False)
@@ -126,9 +136,28 @@ class ResolutionFilterForm(forms.Form):
         self.fields["county"].queryset = County.objects.filter(province_id__in=provinces)  # type: ignore[attr-defined]
         self.fields["body"].queryset = bodies_for_user(user)  # type: ignore[attr-defined]
         closed = meetings_for_user(user).filter(status=MeetingStatus.CLOSED)
-        self.fields["meeting"].queryset = (  # type: ignore[attr-defined]
-            closed.order_by("-starts_at", "-pk")
-        )
+        meeting = self.fields["meeting"]
+        meeting.queryset = closed  # type: ignore[attr-defined]
+        # The select offers the latest sessions and the one chosen, in one query whatever the
+        # number of sessions held; an older one is still accepted from the query string.
+        recent = closed.order_by("-starts_at", "-pk").values("pk")[:RECENT_MEETINGS]
+        shown = Q(pk__in=recent)
+        chosen = self._chosen_pk("meeting")
+        if chosen is not None:
+            shown |= Q(pk=chosen)
+        meeting.show(closed.filter(shown).order_by("-starts_at", "-pk"))  # type: ignore[attr-defined]
+
+    def _chosen_pk(self, name: str) -> int | None:
+        """The id the bound data gives for a model select, if it is one at all."""
+        if not self.is_bound:
+            return None
+        value = self.data.get(self.add_prefix(name))
+        try:
+            pk = int(str(value))
+        except ValueError:
+            return None
+        # Outside a bigint the database would refuse the query rather than find nothing.
+        return pk if 0 < pk < 2**63 else None
 
     def clean_case(self) -> int | None:
         text = self.cleaned_data["case"].strip()

@@ -45,6 +45,7 @@ from tashil.cases.workflow import CaseStatus
 from tashil.cases.workflow import move as case_table_move
 from tashil.core.selectors import work_calendar
 from tashil.core.text import compact_key, to_persian_digits
+from tashil.core.workdays import WorkCalendar
 from tashil.core.workflow import compare_and_set, refusal
 from tashil.meetings.models import (
     AgendaItem,
@@ -259,10 +260,13 @@ def _resolution_event(
 # --- Schedule and numbering --------------------------------------------------------------------
 
 
-def next_session_date(body: Body, *, after: dt.date) -> dt.date:
+def next_session_date(
+    body: Body, *, after: dt.date, calendar: WorkCalendar | None = None
+) -> dt.date:
     """The body's next regular day strictly after `after`; a holiday moves it to the next
-    working day (the HQ does not meet on 22 Bahman)."""
-    calendar = work_calendar()
+    working day (the HQ does not meet on 22 Bahman). A list of bodies passes one `calendar`,
+    which reads the holidays once."""
+    calendar = calendar or work_calendar()
     day = after + dt.timedelta(days=1)
     while day.weekday() != body.weekday:
         day += dt.timedelta(days=1)

@@ -83,7 +83,7 @@ def company_list(request: AuthenticatedRequest) -> HttpResponse:
         "has_next": has_next,
         "query": query.urlencode(),
         "on": filters.on,
-        "can_create": bool(selectors.registry_provinces(request.user)),
+        "can_create": selectors.can_register(request.user),
         "can_import": selectors.can_import(request.user),
     }
     template = "registry/_company_table.html" if is_htmx(request) else "registry/company_list.html"

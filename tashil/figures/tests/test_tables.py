@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import openpyxl
 import pytest
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -23,6 +24,7 @@ from tashil.figures.tables import (
     sheet_value,
     workbook_bytes,
 )
+from tashil.figures.templatetags.figures_tags import cell
 from tashil.figures.tests import pages_records
 
 pytestmark = pytest.mark.django_db
@@ -214,3 +216,37 @@ def test_sheet_values() -> None:
     assert sheet_value(Decimal("1.5")) == Decimal("1.5")
     assert sheet_value("") is None
     assert sheet_value("+98 21") == "'+98 21"
+
+
+@pytest.mark.parametrize("language", ["fa", "en"])
+def test_the_grid_formats_escapes_and_links_each_cell_as_the_cell_filter_does(
+    language: str,
+) -> None:
+    day = dt.date(2025, 12, 15)
+    values: list[object] = ["<b>x</b>", 1234567, None, Decimal("1.50"), Decimal("12"), day, ""]
+    table = Table(
+        name="t",
+        title="T",
+        headers=[str(n) for n in range(len(values))],
+        rows=[values],
+        links=[["/a?x=1&y=<2>", None, None, "/d", None, None, None]],
+    )
+    end = ' class="text-end"'
+    with translation.override(language):
+        html = render_to_string("figures/_grid.html", {"table": table})
+        shown = [
+            '<a href="/a?x=1&amp;y=&lt;2&gt;">&lt;b&gt;x&lt;/b&gt;</a>',
+            cell(1234567),
+            cell(None),
+            f'<a href="/d">{cell(Decimal("1.50"))}</a>',
+            cell(Decimal("12")),
+            cell(day),
+            cell(""),
+        ]
+        expected = "".join(
+            f"<td{end if isinstance(v, int | Decimal) else ''}>{text}</td>"
+            for v, text in zip(values, shown, strict=True)
+        )
+    assert f"<tr>{expected}</tr>" in html
+    assert ("۱٬۲۳۴٬۵۶۷" if language == "fa" else "1,234,567") in html
+    assert ("۱٫۵" if language == "fa" else "1.5") in html

@@ -852,3 +852,23 @@ def test_the_minutes_are_not_found_for_a_company_owner(
 
     assert client.get(url("minutes_pdf", meeting.pk)).status_code == 404
     assert client.get(url("meeting", meeting.pk)).status_code == 404
+
+
+def test_each_session_counts_its_own_items_and_resolutions(
+    clock: Any, meetings: Any, secretariat: Any
+) -> None:
+    from tashil.meetings.selectors import meeting_list
+
+    two_items = meetings.plan()
+    for title in ("گمرک", "مالیات"):
+        meetings.with_case(two_items, title=title)
+    three_resolutions = meetings.held(resolutions=3)
+    empty = meetings.plan()
+
+    counted = {
+        m.pk: (m.item_count, m.resolution_count)  # type: ignore[attr-defined]
+        for m in meeting_list(secretariat)
+    }
+
+    # Counted per meeting, not over a join of items and resolutions that multiplies them.
+    assert counted == {two_items.pk: (2, 0), three_resolutions.pk: (1, 3), empty.pk: (0, 0)}

@@ -591,3 +591,61 @@ def test_the_resolution_page_reads_in_english_with_ascii_digits(
     assert '<html lang="en" dir="ltr">' in body
     assert "227/1" in body
     assert "The agency accepted the resolution and is carrying it out." in body
+
+
+# --- The session filter ---------------------------------------------------------------------------
+
+
+def _held_on(meetings: Any, weeks: int) -> Any:
+    """A closed session `weeks` weeks after the next Wednesday, with one resolution."""
+    from tashil.meetings.services import meeting_close
+    from tashil.meetings.tests.conftest import NEXT_WEDNESDAY
+
+    meeting = meetings.plan(starts_at=NEXT_WEDNESDAY + dt.timedelta(weeks=weeks))
+    meetings.draft(meetings.with_case(meeting, title=f"پرونده هفته {weeks}"))
+    meetings.attend(meeting)
+    return meeting_close(actor=meetings.secretariat, meeting=meeting)
+
+
+def _offered_sessions(response: Any) -> list[int]:
+    import re
+
+    select = re.search(r'<select name="meeting".*?</select>', response.content.decode(), re.S)
+    assert select is not None
+    return [int(pk) for pk in re.findall(r'<option value="(\d+)"', select.group(0))]
+
+
+def test_the_session_filter_offers_the_latest_sessions_and_the_one_chosen(
+    client: Any, secretariat: Any, meetings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tashil.meetings import resolution_forms
+
+    monkeypatch.setattr(resolution_forms, "RECENT_MEETINGS", 2)
+    oldest, middle, latest = (_held_on(meetings, weeks) for weeks in range(3))
+    login(client, secretariat)
+
+    # Years of sessions do not all go into the select: the latest, newest first.
+    assert _offered_sessions(client.get(register())) == [latest.pk, middle.pk]
+
+    # An older one (a link from its meeting's page) is still accepted, and shown chosen.
+    chosen = client.get(register(meeting=oldest.pk))
+    assert chosen.context["form"].errors == {}
+    assert {r.meeting_id for r in chosen.context["resolutions"]} == {oldest.pk}
+    assert _offered_sessions(chosen) == [latest.pk, middle.pk, oldest.pk]
+    assert f'<option value="{oldest.pk}" selected>' in chosen.content.decode()
+
+
+def test_the_session_filter_refuses_a_session_the_user_does_not_see(
+    client: Any, meetings: Any
+) -> None:
+    from tashil.conftest import _user_with_role
+    from tashil.factories import ProvinceFactory
+
+    held = _held_on(meetings, 0)
+    tehran = _user_with_role("tehran", "secretariat", province=ProvinceFactory(code="23"))
+    login(client, tehran)
+
+    response = client.get(register(meeting=held.pk))
+
+    assert "meeting" in response.context["form"].errors
+    assert held.pk not in _offered_sessions(response)

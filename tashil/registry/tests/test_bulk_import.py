@@ -21,7 +21,11 @@ from tashil.registry.services import (
     company_search_document,
     products_replace,
 )
-from tashil.registry.tests.test_imports import company_row, nid, reference, run  # noqa: F401
+from tashil.registry.tests import test_imports
+from tashil.registry.tests.test_imports import company_row, nid, run
+
+# Qazvin's counties, its estate and an ISIC class: the import tests' fixture.
+reference = test_imports.reference
 
 pytestmark = pytest.mark.django_db
 
@@ -113,7 +117,7 @@ def test_a_field_the_services_refuse_is_refused_in_bulk_too(county: Any) -> None
 def test_an_import_writes_new_companies_in_batches(
     reference: Any,
     province: Any,
-    monkeypatch: Any,  # noqa: F811
+    monkeypatch: Any,
 ) -> None:
     monkeypatch.setattr(spreadsheets, "APPLY_BATCH", 2)
     calls: list[int] = []
@@ -136,7 +140,7 @@ def test_an_import_writes_new_companies_in_batches(
 def test_a_row_the_database_refuses_sends_its_batch_one_by_one_and_names_it(
     reference: Any,
     province: Any,
-    monkeypatch: Any,  # noqa: F811
+    monkeypatch: Any,
 ) -> None:
     # Another user registers row 3's company between the check of the file and its writing.
     original = CompanyImporter.check

@@ -130,6 +130,34 @@ def test_the_list_query_count_does_not_grow_with_the_rows(
     assert len(response.context["companies"]) == 23
 
 
+def test_the_province_filter_lists_the_provinces_already_read_and_keeps_the_choice(
+    client: Any, secretariat: Any, province: Any, company: Company
+) -> None:
+    login(client, secretariat)
+
+    response = client.get(reverse("registry:company_list"), {"province": province.code})
+
+    select = response.context["form"]["province"]
+    assert [str(value) for value, _label in select.field.widget.choices] == ["", province.code]
+    assert f'<option value="{province.code}" selected>{province.name}</option>' in (
+        response.content.decode()
+    )
+    assert list(response.context["companies"]) == [company]
+
+
+def test_the_filters_refuse_a_province_the_user_has_no_role_in(
+    client: Any, secretariat: Any, company: Company
+) -> None:
+    from tashil.factories import ProvinceFactory
+
+    elsewhere = ProvinceFactory(code="23")
+    login(client, secretariat)
+
+    response = client.get(reverse("registry:company_list"), {"province": elsewhere.code})
+
+    assert "province" in response.context["form"].errors
+
+
 # --- Detail and permissions ----------------------------------------------------------------------
 
 
