@@ -3,10 +3,12 @@ right classes and marks it invalid when it has errors."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms, template
 from django.forms.boundfield import BoundField
 from django.forms.utils import flatatt
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 
 register = template.Library()
@@ -55,16 +57,22 @@ def _select(field: BoundField, attrs: dict[str, str | bool]) -> SafeString:
     for group_name, options, _index in context["optgroups"]:
         if group_name:
             parts.append(format_html('<optgroup label="{}">', group_name))
-        parts.extend(
-            format_html(
-                '<option value="{}"{}>{}</option>',
-                str(option["value"]),
-                flatatt(option["attrs"]),
-                option["label"],
-            )
-            for option in options
-        )
+        parts.extend(_option(option) for option in options)
         if group_name:
             parts.append(SafeString("</optgroup>"))
     parts.append(SafeString("</select>"))
     return SafeString("".join(parts))
+
+
+def _option(option: dict[str, Any]) -> str:
+    # A filter's select may hold hundreds of options (the ISIC classes): the common attributes
+    # (none, or `selected`) are written directly, anything else through flatatt.
+    attrs = option["attrs"]
+    if not attrs:
+        extra = ""
+    elif attrs == {"selected": True}:
+        extra = " selected"
+    else:
+        extra = flatatt(attrs)
+    value, label = escape(str(option["value"])), escape(option["label"])
+    return f'<option value="{value}"{extra}>{label}</option>'
