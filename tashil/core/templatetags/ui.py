@@ -53,7 +53,9 @@ def _select(field: BoundField, attrs: dict[str, str | bool]) -> SafeString:
     if field.auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", field.auto_id)
     context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
-    parts = [format_html('<select name="{}"{}>', context["name"], flatatt(context["attrs"]))]
+    parts: list[str] = [
+        format_html('<select name="{}"{}>', context["name"], flatatt(context["attrs"]))
+    ]
     for group_name, options, _index in context["optgroups"]:
         if group_name:
             parts.append(format_html('<optgroup label="{}">', group_name))
