@@ -9,7 +9,7 @@ STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format types check messages translations vendor lock clean bench-data bench bench-smoke
+.PHONY: help run test lint format types check messages translations vendor lock clean bench-data bench bench-smoke load
 
 help: ## Show this help
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-13s\033[0m %s\n", $$1, $$2}'
@@ -85,6 +85,10 @@ bench-smoke: ## The whole harness at a tiny scale, so it cannot rot (CI; timings
 	$(MAKE) bench-data SCALE=0.001 BENCH_DB=tashil_bench_smoke
 	$(MAKE) bench BENCH_DB=tashil_bench_smoke BENCH_ARGS="--quick --out $${TMPDIR:-/tmp}/tashil-bench-smoke"
 	psql -h $${PGHOST:-127.0.0.1} -U $${PGUSER:-postgres} -d postgres -qc 'DROP DATABASE IF EXISTS tashil_bench_smoke'
+
+load: $(STAMP_DEV) ## Mixed traffic of every kind of user on gunicorn + PostgreSQL, fails on any error: make load [LOAD_SECONDS=180] [LOAD_DB=tashil_load]
+	$(MAKE) bench-data SCALE=0.01 BENCH_DB=$(or $(LOAD_DB),tashil_load)
+	DATABASE_URL=$(PG_URL)/$(or $(LOAD_DB),tashil_load) DJANGO_SETTINGS_MODULE=bench.settings $(BIN)/python -m bench.mixed --seconds $(or $(LOAD_SECONDS),180)
 
 clean: ## Remove the venv and everything under var/ (the demo database included)
 	rm -rf $(VENV) var

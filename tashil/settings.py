@@ -35,6 +35,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    # Optional two-factor login (TOTP apps, plus single-use recovery codes): accounts/two_factor.py.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "huey.contrib.djhuey",
     # Serves Swagger UI's files from the package instead of a CDN (offline).
     "ninja",
@@ -50,17 +54,25 @@ INSTALLED_APPS = [
     "tashil.notifications",
     "tashil.api",
     "tashil.open311",
+    "tashil.audit",
     "tashil.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tashil.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tashil.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks request.user verified once a one-time code was accepted in this session.
+    "django_otp.middleware.OTPMiddleware",
+    "tashil.core.middleware.SessionIdleTimeoutMiddleware",
+    # After OTPMiddleware: holds a user whose password was right at the code step (or the
+    # enrolment page when TASHIL_REQUIRE_2FA_FOR_STAFF applies to them).
+    "tashil.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: it turns a lock-out raised during login into a response.
@@ -141,7 +153,8 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # Ours only for its Persian message (accounts/validators.py); the rule is Django's.
+    {"NAME": "tashil.accounts.validators.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -159,7 +172,12 @@ AXES_VERBOSE = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# A session ends TASHIL_SESSION_HOURS after login at the latest (the stored expiry is not pushed
+# forward), after TASHIL_SESSION_IDLE_MINUTES without a request (SessionIdleTimeoutMiddleware;
+# 0 turns the idle limit off), and when the browser closes: many users share office computers.
 SESSION_COOKIE_AGE = env_int("TASHIL_SESSION_HOURS", 12) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("TASHIL_SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+TASHIL_SESSION_IDLE_SECONDS = env_int("TASHIL_SESSION_IDLE_MINUTES", 60) * 60
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -171,8 +189,45 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = env_int("TASHIL_HSTS_SECONDS", 31536000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+# Preloading commits the whole registrable domain (often a shared government domain that this
+# application does not control) to HTTPS in every browser, for months, with no quick way back.
+# That is the domain owner's decision, not the application's: it is opt-in, and deploy check
+# W021 ("SECURE_HSTS_PRELOAD is not True") is silenced for as long as it is off.
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("TASHIL_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 if env_bool("TASHIL_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (tashil.core.middleware.ContentSecurityPolicyMiddleware), sent with
+# every response that does not set its own. No inline script or style anywhere: settings reach
+# the scripts through data attributes and json_script blocks (data, never executed), htmx's
+# indicator style is in css/tashil.css (htmx-config meta in base.html), and every script, font
+# and stylesheet is vendored. `data:` images are Bootstrap's and Swagger UI's SVG icons.
+# TASHIL_CSP_REPORT_ONLY=1 sends the policy as Content-Security-Policy-Report-Only, to try a
+# change on a live site: browsers then report violations in the console instead of blocking.
+TASHIL_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+    "base-uri": ["'self'"],
+    "object-src": ["'none'"],
+}
+TASHIL_CSP_REPORT_ONLY = env_bool("TASHIL_CSP_REPORT_ONLY", False)
+
+# --- Two-factor login (django-otp; accounts/two_factor.py) ----------------------------------------
+# Any user may turn on a TOTP code from their profile. With TASHIL_REQUIRE_2FA_FOR_STAFF=1, users
+# holding a staff role (accounts.roles.STAFF_ROLES) must set one up before using the site.
+TASHIL_REQUIRE_2FA_FOR_STAFF = env_bool("TASHIL_REQUIRE_2FA_FOR_STAFF", False)
+# The name authenticator apps show next to the account.
+OTP_TOTP_ISSUER = env_str("TASHIL_OTP_ISSUER", "Tashil")
+# After n wrong codes a device accepts no code for 2^(n-1) seconds (django-otp's throttling).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # --- Languages, time, calendar --------------------------------------------------------------------
 LANGUAGE_CODE = "fa"

@@ -17,6 +17,12 @@ urlpatterns = [
     path("meetings/", include("tashil.meetings.urls")),
     path("investments/", include("tashil.investments.urls")),
     path("figures/", include("tashil.figures.urls")),
+    path("audit/", include("tashil.audit.urls")),
     path("open311/v2/", include("tashil.open311.urls")),
     path("", include("tashil.core.urls")),
 ]
+
+# A database outage met before any view runs (the session, two-factor and idle-timeout
+# middleware read the session first) reaches this handler, not the outage middleware: it sends
+# such errors to the readable 503 page and everything else to a plain 500 page.
+handler500 = "tashil.core.faults.server_error"

@@ -4,8 +4,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.http import HttpRequest
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 
 from tashil.accounts import services
 from tashil.accounts.models import AccountEvent, RoleAssignment, User
@@ -28,12 +30,56 @@ class RoleAssignmentInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    """Accounts are created and edited here, and each save writes the account's event, as the
+    services do. What makes a user powerful is not edited here: the staff and superuser flags
+    follow the administrator role (`services.role_grant`), and Django's groups and permissions
+    are unused, so all four are read-only. Users are deactivated, never deleted: deleting one
+    would take their event log with it."""
+
     inlines = [RoleAssignmentInline]
     list_display = ("username", "first_name", "last_name", "email", "is_active", "is_staff")
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
         (None, {"fields": ("national_code", "phone")}),
     )
+    readonly_fields = ("is_staff", "is_superuser", "groups", "user_permissions", "last_login")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        data: dict[str, Any]
+        if not change:
+            kind, data = AccountEvent.Kind.CREATED, {"username": obj.username, "via": "admin"}
+        else:
+            # Names, not values, as `services.user_update_profile` records them.
+            fields = sorted(name for name in form.changed_data if name != "password")
+            if not fields:
+                return
+            kind, data = AccountEvent.Kind.PROFILE_UPDATED, {"fields": fields, "via": "admin"}
+        AccountEvent.objects.create(
+            actor=request.user,  # type: ignore[misc]
+            user=obj,
+            kind=kind,
+            data=data,
+        )
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        with transaction.atomic():
+            rows = User.objects.filter(pk=unquote(id)).values_list("password", flat=True)
+            before = rows.first()
+            response = super().user_change_password(request, id, form_url)
+            if before is not None and rows.first() != before:
+                AccountEvent.objects.create(
+                    actor=request.user,  # type: ignore[misc]
+                    user_id=unquote(id),
+                    kind=AccountEvent.Kind.PASSWORD_CHANGED,
+                    data={"via": "admin"},
+                )
+        return response
 
 
 class RoleAssignmentForm(forms.ModelForm):

@@ -15,7 +15,8 @@ from tashil.core.forms import NationalCodeField
 class ProfileForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
-    email = forms.EmailField(label=_("Email"), required=False)
+    # The column's length (an address may be up to 320 characters by the standard).
+    email = forms.EmailField(label=_("Email"), required=False, max_length=254)
     phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False)
     national_code = NationalCodeField(label=_("National code"), required=False)
 
@@ -65,3 +66,17 @@ class QueuedPasswordResetForm(PasswordResetForm):
         subject = "".join(render_to_string(subject_template_name, context).splitlines())
         body = render_to_string(email_template_name, context)
         send_email(to=[to_email], subject=subject, body=body)
+
+
+class OneTimeCodeForm(forms.Form):
+    """A code from the authenticator app (six digits) or a recovery code. Only its shape is
+    checked here; services.two_factor_check decides whether it is right."""
+
+    token = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_("The six-digit code your authenticator app shows now, or a recovery code."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "dir": "ltr"}
+        ),
+    )

@@ -144,6 +144,9 @@ class AccountEvent(models.Model):
         ROLE_REVOKED = "role_revoked", _("role revoked")
         API_TOKEN_CREATED = "api_token_created", _("API token created")
         API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
+        TWO_FACTOR_ENABLED = "two_factor_enabled", _("two-factor login turned on")
+        TWO_FACTOR_DISABLED = "two_factor_disabled", _("two-factor login turned off")
+        RECOVERY_CODE_USED = "recovery_code_used", _("recovery code used")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

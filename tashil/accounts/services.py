@@ -1,14 +1,19 @@
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tashil.accounts.access import forget_scopes
 from tashil.accounts.models import AccountEvent, RoleAssignment, User
 from tashil.accounts.roles import ROLE_SCOPE, Role, ScopeKind
+from tashil.accounts.two_factor import RECOVERY_CODE, normalize_token
 from tashil.agencies.models import Agency
 from tashil.geo.models import County, Province
 from tashil.registry.models import Company
@@ -146,3 +151,124 @@ def role_revoke(*, actor: User | None, assignment: RoleAssignment) -> None:
         user.save(update_fields=["is_staff", "is_superuser"])
     _event(actor=actor, user=user, kind=AccountEvent.Kind.ROLE_REVOKED, data=data)
     forget_scopes(user)
+
+
+# --- Two-factor login -----------------------------------------------------------------------------
+RECOVERY_CODE_COUNT = 10
+
+
+class TwoFactorError(Exception):
+    """A one-time code was not accepted; `message` says why, for the user."""
+
+    def __init__(self, message: str, *, code: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def _throttled(device: TOTPDevice | StaticDevice) -> TwoFactorError | None:
+    allowed, details = device.verify_is_allowed()
+    if allowed:
+        return None
+    seconds = 1
+    locked_until = (details or {}).get("locked_until")
+    if locked_until is not None:
+        seconds = max(1, math.ceil((locked_until - timezone.now()).total_seconds()))
+    return TwoFactorError(
+        _("Too many wrong codes. Wait %(seconds)s seconds and try again.") % {"seconds": seconds},
+        code="throttled",
+    )
+
+
+def _wrong_code() -> TwoFactorError:
+    return TwoFactorError(str(_("This code is not right, or it has expired.")), code="wrong")
+
+
+@transaction.atomic
+def two_factor_start(*, user: User) -> TOTPDevice:
+    """A new, unconfirmed TOTP secret for `user`; nothing changes at login until it is confirmed.
+
+    Starting again replaces an unconfirmed secret, never a confirmed one."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="totp", confirmed=False)
+
+
+def two_factor_confirm(*, actor: User, device: TOTPDevice, token: str) -> list[str]:
+    """Turns on two-factor login once the user proves their app makes the right codes.
+
+    Returns the new recovery codes, which are shown once and stored only as single-use tokens."""
+    outcome = _confirm(actor=actor, device=device, token=token)
+    if isinstance(outcome, TwoFactorError):
+        raise outcome
+    return outcome
+
+
+@transaction.atomic
+def _confirm(*, actor: User, device: TOTPDevice, token: str) -> list[str] | TwoFactorError:
+    # Errors are returned, not raised, inside the transaction: raising would roll back the
+    # failure count that django-otp's throttling has just saved.
+    device = TOTPDevice.objects.select_for_update().get(pk=device.pk, confirmed=False)
+    refused = _throttled(device)
+    if refused is not None:
+        return refused
+    if not device.verify_token(normalize_token(token)):
+        return _wrong_code()
+    TOTPDevice.objects.filter(user=device.user, confirmed=True).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    codes = _replace_recovery_codes(device.user)
+    _event(actor=actor, user=device.user, kind=AccountEvent.Kind.TWO_FACTOR_ENABLED)
+    return codes
+
+
+def _replace_recovery_codes(user: User) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    static = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=static, token=code) for code in codes)
+    return codes
+
+
+def two_factor_check(*, user: User, token: str) -> TOTPDevice | StaticDevice:
+    """The device that accepts `token` for `user`: a code of their app, or a recovery code
+    (used up by this). Raises TwoFactorError otherwise. Wrong codes count towards django-otp's
+    throttling of that device."""
+    outcome = _check(user=user, token=normalize_token(token))
+    if isinstance(outcome, TwoFactorError):
+        raise outcome
+    return outcome
+
+
+@transaction.atomic
+def _check(*, user: User, token: str) -> TOTPDevice | StaticDevice | TwoFactorError:
+    # The device row is locked so that parallel guesses cannot slip past the failure count.
+    device: TOTPDevice | StaticDevice | None
+    if RECOVERY_CODE.fullmatch(token):
+        device = StaticDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+    else:
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+    if device is None:
+        return _wrong_code()
+    refused = _throttled(device)
+    if refused is not None:
+        return refused
+    if not device.verify_token(token):
+        return _wrong_code()
+    if isinstance(device, StaticDevice):
+        _event(
+            actor=user,
+            user=user,
+            kind=AccountEvent.Kind.RECOVERY_CODE_USED,
+            data={"left": device.token_set.count()},
+        )
+    return device
+
+
+@transaction.atomic
+def two_factor_disable(*, actor: User, user: User) -> None:
+    """Turns two-factor login off: the app's secret and the recovery codes are deleted."""
+    deleted, _counts = TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    if deleted:
+        _event(actor=actor, user=user, kind=AccountEvent.Kind.TWO_FACTOR_DISABLED)

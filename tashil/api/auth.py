@@ -8,9 +8,12 @@ session request that changes data must carry Django's CSRF token, as a form woul
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
@@ -71,3 +74,23 @@ def acting_user(request: HttpRequest) -> User:
     """The authenticated user of an API request (set by TokenAuth or SessionAuth)."""
     user: User = request.auth  # type: ignore[attr-defined]
     return user
+
+
+def signed_in_readers(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Guards the schema and its Swagger page: a signed-in browser or a valid bearer token reads
+    them; anyone else is sent to the login page. The schema names every operation and field,
+    which is more than an anonymous visitor needs to know (issue 9: anonymous users reach only
+    login, password reset, health and Open311)."""
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated and request.headers.get("Authorization"):
+            try:
+                TokenAuth()(request)
+            except ApiError:
+                pass
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return guarded

@@ -38,6 +38,7 @@ from tashil.api.schemas import (
     CountyOut,
     EstateOut,
     GregorianDate,
+    LocalTime,
     ProvinceOut,
 )
 from tashil.core.money import Currency
@@ -76,19 +77,23 @@ def _decimal(whole_digits: int) -> Callable[[Any, ValidatorFunctionWrapHandler],
             number: Decimal = handler(value)
         except ValidationError:
             raise PydanticCustomError("decimal_parsing", str(_("Enter a number."))) from None
+        if not number.is_finite():
+            raise PydanticCustomError("decimal_parsing", str(_("Enter a number.")))
         if number < 0:
             raise PydanticCustomError(
                 "greater_than_equal", str(_("Enter a value of at least %(limit)s.") % {"limit": 0})
             )
-        if number != number.quantize(Decimal("0.01")):
-            raise PydanticCustomError(
-                "decimal_max_places", str(_("Enter at most two decimal places."))
-            )
+        # Before the places: quantizing a number beyond the decimal context's 28 digits
+        # (3.9e61 from a fuzzer) raises InvalidOperation, a server error.
         if number >= Decimal(10) ** whole_digits:
             raise PydanticCustomError(
                 "decimal_whole_digits",
                 str(_("Enter at most %(digits)s digits before the decimal point."))
                 % {"digits": whole_digits},
+            )
+        if number != number.quantize(Decimal("0.01")):
+            raise PydanticCustomError(
+                "decimal_max_places", str(_("Enter at most two decimal places."))
             )
         return number
 
@@ -518,7 +523,7 @@ class VisitPage(PageOf):
 class ItineraryItemOut(Schema):
     id: int
     day: dt.date
-    starts_at: dt.time | None = Field(description="Local (Tehran) time; null when not fixed.")
+    starts_at: LocalTime | None = Field(description="Local (Tehran) time; null when not fixed.")
     position: int
     kind: ItineraryKind
     kind_label: str
@@ -637,7 +642,7 @@ LINKS_HELP = (
 
 class ItemIn(TextIn):
     day: GregorianDate = Field(description="One of the visit's days.")
-    starts_at: dt.time | None = Field(None, description="Local (Tehran) time, e.g. `10:30`.")
+    starts_at: LocalTime | None = Field(None, description="Local (Tehran) time, e.g. `10:30`.")
     kind: ItineraryKind
     title: str = Field(min_length=1, max_length=255)
     place: str = Field("", max_length=255)
@@ -653,7 +658,7 @@ class ItemUpdateIn(_NotNull):
     NOT_NULL = ("day", "kind", "title", "place", "note")
 
     day: GregorianDate | None = None
-    starts_at: dt.time | None = None
+    starts_at: LocalTime | None = None
     kind: ItineraryKind | None = None
     title: str | None = Field(None, min_length=1, max_length=255)
     place: str | None = Field(None, max_length=255)

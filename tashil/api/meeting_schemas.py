@@ -26,6 +26,7 @@ from tashil.api.schemas import (
     CompanyRef,
     CountyOut,
     GregorianDate,
+    LocalTime,
 )
 from tashil.cases.workflow import CaseStatus
 from tashil.meetings.models import AgendaItemKind, Presence, ReportKind, Weekday
@@ -114,7 +115,7 @@ class BodyOut(BodyRef):
     category: str | None = Field(description="A working group's obstacle category (its code).")
     weekday: int = Field(ge=0, le=6, description="The day it meets: 0 is Monday … 6 is Sunday.")
     weekday_label: str
-    time: dt.time = Field(description="The time it usually meets, Tehran time.")
+    time: LocalTime = Field(description="The time it usually meets, Tehran time.")
     place: str = Field(description="The usual place.")
     chair: str = Field(description="The usual chair.")
     is_active: bool

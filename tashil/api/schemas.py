@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import AfterValidator, field_validator
+from pydantic import AfterValidator, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
 from tashil.api.errors import ErrorCode
@@ -50,6 +50,32 @@ def _gregorian(value: dt.date) -> dt.date:
 
 
 GregorianDate = Annotated[dt.date, AfterValidator(_gregorian)]
+
+
+def _local_time(value: dt.time) -> dt.time:
+    # A time of day in the HQ's own zone: an offset could not be stored (the column has none,
+    # and SQLite refuses an aware time outright).
+    if value.tzinfo is not None:
+        raise PydanticCustomError(
+            "time_with_offset",
+            str(_("Give the local (Tehran) time without a UTC offset, e.g. 10:30.")),
+        )
+    return value
+
+
+# JSON Schema's "time" format is RFC 3339's, which requires an offset: documented as what it
+# is, a wall-clock time, so that clients (and schema validators) do not expect one.
+LocalTime = Annotated[
+    dt.time,
+    AfterValidator(_local_time),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$",
+            "examples": ["10:30", "09:00:00"],
+        }
+    ),
+]
 
 
 # --- Errors --------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
-from django.urls import include, path
+from django.urls import URLPattern, include, path
 
 from tashil.api import views
-from tashil.api.api import api
+from tashil.api.api import api, refusing_nul
 
 # The token pages are in the "api" namespace (`api:tokens`). The REST API keeps its own namespace,
 # "api-v1", at the top level rather than inside "api": ninja's docs page reverses
@@ -14,7 +14,13 @@ token_patterns = (
     "api",
 )
 
+# Every operation's view, behind the refusal of NUL characters that no schema of ninja's sees.
+api_patterns, api_app_name, api_namespace = api.urls
+for pattern in api_patterns:
+    if isinstance(pattern, URLPattern):
+        pattern.callback = refusing_nul(pattern.callback)
+
 urlpatterns = [
-    path("v1/", api.urls),
+    path("v1/", (api_patterns, api_app_name, api_namespace)),
     path("tokens/", include(token_patterns)),
 ]

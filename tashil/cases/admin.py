@@ -38,7 +38,15 @@ class ReferralInline(admin.TabularInline):
     readonly_fields = fields
     can_delete = False
 
+    # Referrals are sent, answered and extended through the services, which write the case's
+    # timeline.
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 

@@ -25,7 +25,7 @@ from tashil.cases.selectors import (
 )
 from tashil.cases.services import FILING_CHANNELS, ReferralRequest, experts_for
 from tashil.cases.workflow import CaseStatus, Move
-from tashil.core.forms import DigitsIntegerField, JalaliDateField
+from tashil.core.forms import LONG_TEXT_LENGTH, DigitsIntegerField, JalaliDateField
 from tashil.core.text import to_ascii_digits
 from tashil.geo.models import County, Province
 from tashil.registry.models import Company
@@ -143,7 +143,9 @@ class CaseForm(forms.Form):
     )
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
-        label=_("Description of the obstacle"), widget=forms.Textarea(attrs={"rows": 6})
+        label=_("Description of the obstacle"),
+        max_length=LONG_TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
     amount = RialField(
         label=_("Amount involved (rial)"),
@@ -156,6 +158,7 @@ class CaseForm(forms.Form):
     requested_outcome = forms.CharField(
         label=_("What outcome do you ask for?"),
         required=False,
+        max_length=LONG_TEXT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     attachments = MultipleFileField(

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -208,6 +209,15 @@ def _transition(
     """Lock, check the table and the actor, move, record. `fields` are further columns to set
     in the same write. Returns the locked, updated row."""
     locked = _locked(case)
+    seen = (_seen_status.get() or {}).pop(locked.pk, None)
+    if seen is not None and seen != locked.status:
+        # The person chose this move on the status they saw; someone moved the case since.
+        # Making the move from the new status would carry out a decision nobody took (a case
+        # just returned for information, rejected by someone who saw it in screening).
+        raise CaseError(
+            _("Someone else changed this case a moment ago. Reload the page and try again."),
+            code="conflict",
+        )
     found = _check_move(actor=actor, case=locked, to=to, reason=reason, action=action)
     source = locked.status
     now = timezone.now()
@@ -1223,9 +1233,25 @@ def case_merge(*, actor: User, case: Case, into: Case, reason: str) -> Case:
 # --- One entry point for the workflow table --------------------------------------------------
 
 
+# The status each case had when the person chose the move `case_move` is making, by case id:
+# the move is refused as a conflict when the locked row holds another (see `_transition`). Only
+# the people's entry point sets it; services called directly act on the row as they find it.
+_seen_status: ContextVar[dict[int, str] | None] = ContextVar("case_seen_status", default=None)
+
+
 def case_move(*, actor: User | None, case: Case, to: str, reason: str = "", **extra: Any) -> Any:
     """Make the move from the case's status to `to` through the service that owns it. The
-    case page's forms, the API and the table-generated tests all come through here."""
+    case page's forms, the API and the table-generated tests all come through here. `case`
+    holds the status the person saw: if someone moved the case since, nothing is done and
+    the error's code is "conflict"."""
+    token = _seen_status.set({case.pk: case.status})
+    try:
+        return _case_move(actor=actor, case=case, to=to, reason=reason, **extra)
+    finally:
+        _seen_status.reset(token)
+
+
+def _case_move(*, actor: User | None, case: Case, to: str, reason: str, **extra: Any) -> Any:
     found = move(case.status, to)
     action = found.action if found else "invalid"
     if actor is None:

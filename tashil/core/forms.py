@@ -14,6 +14,10 @@ from tashil.core import identifiers
 from tashil.core.jalali import JalaliDateError, jalali_input_value, parse_jalali_date
 from tashil.core.text import to_ascii_digits
 
+# The longest free text a form takes (a description, a note): the API's limit too. An unbounded
+# textarea would take a megabyte per post and hand it to every page and export showing it.
+LONG_TEXT_LENGTH = 20_000
+
 
 class JalaliDateInput(forms.TextInput):
     """A text input wired to the vendored Jalali date picker (data-jdp)."""

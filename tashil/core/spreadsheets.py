@@ -359,6 +359,17 @@ def _read_rows(file: IO[bytes], filename: str, limit: int) -> Iterator[tuple[int
     """(row number, cell values) of the first sheet or of the CSV, header included; a file of
     more than `limit` bytes is refused."""
     data = file.read(limit + 1)
+    if _sniff(data, filename, limit) == "xlsx":
+        return _read_xlsx(data)
+    return _read_csv(data, data.startswith(_BOM16))
+
+
+_BOM16 = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _sniff(data: bytes, filename: str, limit: int) -> str:
+    """ "xlsx" or "csv", judged by the bytes (a CSV is whatever is not binary), the name only
+    refusing a text file that claims to be a workbook; raises ImportFileError otherwise."""
     if len(data) > limit:
         raise ImportFileError(
             _("The file is larger than %(size)s MB.") % {"size": format_number(limit // 2**20)},
@@ -367,7 +378,8 @@ def _read_rows(file: IO[bytes], filename: str, limit: int) -> Iterator[tuple[int
     if not data.strip():
         raise ImportFileError(_("The file is empty."), code="empty")
     if data.startswith(_ZIP_MAGIC):
-        return _read_xlsx(data)
+        _unpacked_size(data)
+        return "xlsx"
     if data.startswith(_OLE_MAGIC):
         raise ImportFileError(
             _(
@@ -376,30 +388,54 @@ def _read_rows(file: IO[bytes], filename: str, limit: int) -> Iterator[tuple[int
             ),
             code="old_excel",
         )
-    has_bom16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    has_bom16 = data.startswith(_BOM16)
     if (b"\x00" in data and not has_bom16) or filename.lower().endswith((".xlsx", ".xlsm", ".xls")):
         raise ImportFileError(_not_a_spreadsheet(), code="not_spreadsheet")
-    return _read_csv(data, has_bom16)
+    return "csv"
+
+
+def check_upload(file: IO[bytes], filename: str, limit: int | None = None) -> None:
+    """The checks of the file as a whole that need no parsing (size, type by content, a zip
+    that is no workbook or would unpack too large), for the upload form to answer at once
+    instead of queueing a job that can only fail. Raises ImportFileError; leaves the file at
+    its start."""
+    limit = MAX_UPLOAD_BYTES if limit is None else limit
+    file.seek(0)
+    try:
+        _sniff(file.read(limit + 1), filename, limit)
+    finally:
+        file.seek(0)
 
 
 def _not_a_spreadsheet() -> str:
     return _("This is not an Excel (.xlsx) or CSV file.")
 
 
-def _read_xlsx(data: bytes) -> Iterator[tuple[int, list[Any]]]:
-    # The upload limit counts compressed bytes; a workbook of repeated cells compresses a
-    # thousandfold. Refuse one that would unpack to more than MAX_UNPACKED_BYTES before openpyxl
-    # reads it (it keeps the shared strings in memory).
+def _unpacked_size(data: bytes) -> int:
+    """The size a zip declares it unpacks to, refused over MAX_UNPACKED_BYTES. The upload limit
+    counts compressed bytes, and a workbook of repeated cells compresses a thousandfold; a zip
+    that lies about its sizes fails its CRC check when openpyxl reads past them."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(member.file_size for member in archive.infolist())
-    except zipfile.BadZipFile:
+            members = archive.infolist()
+            unpacked = sum(member.file_size for member in members)
+            names = {member.filename for member in members}
+    except (zipfile.BadZipFile, ValueError, OSError):
         raise ImportFileError(_not_a_spreadsheet(), code="not_spreadsheet") from None
+    if "[Content_Types].xml" not in names or not any(name.startswith("xl/") for name in names):
+        # A .docx, a plain archive, or an .xlsx renamed from something else.
+        raise ImportFileError(_not_a_spreadsheet(), code="not_spreadsheet")
     if unpacked > MAX_UNPACKED_BYTES:
         raise ImportFileError(
             _("The workbook is too large once unpacked. Split it into smaller files."),
             code="too_large",
         )
+    return unpacked
+
+
+def _read_xlsx(data: bytes) -> Iterator[tuple[int, list[Any]]]:
+    # Refuse a zip bomb before openpyxl reads it (it keeps the shared strings in memory).
+    _unpacked_size(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:
@@ -469,6 +505,11 @@ def _rows(
         else:
             positions[index] = column
     if not positions and not unknown:
+        if any(clean(value) for _number, values in raw for value in values):
+            raise ImportFileError(
+                _("The first row is empty. The first row must hold the headers."),
+                code="no_header",
+            )
         raise ImportFileError(_("The file is empty."), code="empty")
     missing = [c.header for c in columns if c.required and c not in positions.values()]
     if missing:
@@ -572,8 +613,13 @@ def import_file(
                 if column.required:
                     error(row, column.key, _("This cell is required."))
                 continue
+            cell = row.cells[column.key]
+            if isinstance(cell, str) and "\x00" in cell:
+                # PostgreSQL cannot store a NUL character in text; a UTF-16 CSV can hold one.
+                error(row, column.key, _("Text may not contain a NUL character."))
+                continue
             try:
-                row.values[column.key] = parsers[column.key](row.cells[column.key])
+                row.values[column.key] = parsers[column.key](cell)
             except CellError as problem:
                 error(row, column.key, problem.message)
         steps.step()
@@ -624,6 +670,10 @@ def _apply(importer: Importer, rows: Sequence[Row], error: ErrorFn) -> list[str]
                 error(row, key, message)
         except IntegrityError:
             error(row, importer.key_column, _("This row conflicts with data already saved."))
+        except DataError:
+            # A value the parsers let through but a column cannot hold (a length or a number
+            # out of the column's range on PostgreSQL): the row is at fault, not the import.
+            error(row, importer.key_column, _("A value of this row does not fit its column."))
     return outcomes
 
 

@@ -30,7 +30,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from tashil.accounts.access import has_role, is_administrator, scopes_of
+from tashil.accounts.access import has_role, scopes_of
 from tashil.accounts.roles import Role
 from tashil.agencies.models import Agency
 from tashil.cases.models import Case, Category, Referral, ReferralStatus
@@ -59,11 +59,10 @@ def dashboard_provinces(user: Any) -> list[Province]:
         user, "_figures_provinces", None
     )
     if cached is None or cached[0] != scopes:
-        if is_administrator(user):
-            provinces = list(Province.objects.order_by("code"))
-        else:
-            ids = {s.province_id for s in scopes if s.role in (Role.SECRETARIAT, Role.EXECUTIVE)}
-            provinces = list(Province.objects.filter(pk__in=ids).order_by("code"))
+        # Not the administrator: DOMAIN.md §2 gives them users, agencies and reference data,
+        # no figures (the permission matrix holds this).
+        ids = {s.province_id for s in scopes if s.role in (Role.SECRETARIAT, Role.EXECUTIVE)}
+        provinces = list(Province.objects.filter(pk__in=ids).order_by("code"))
         cached = (scopes, provinces)
         if getattr(user, "is_authenticated", False):
             user._figures_provinces = cached

@@ -12,6 +12,7 @@ refused on the rate field with core.money's own message before anything is saved
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -24,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tashil.core import identifiers
-from tashil.core.forms import DigitsIntegerField, JalaliDateField
+from tashil.core.forms import LONG_TEXT_LENGTH, DigitsIntegerField, JalaliDateField
 from tashil.core.money import Currency, Money, to_rials
 from tashil.core.text import to_ascii_digits
 from tashil.geo.models import Country, CountryGroup, County, IndustrialEstate, Province
@@ -35,6 +36,7 @@ from tashil.investments.models import (
     ExportKind,
     Project,
     Sector,
+    SectorShare,
     ShareBasis,
 )
 from tashil.investments.workflow import PROJECT_TRANSITIONS, ProjectStatus
@@ -67,6 +69,9 @@ class DigitsDecimalField(forms.DecimalField):
                 .replace(" ", "")
                 .strip()
             )
+            # Decimal() also reads «1e9», «NaN» and «Infinity»: letters in an amount are a slip.
+            if value and not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)", value):
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(value)
 
 
@@ -327,7 +332,10 @@ class ProjectForm(MoneyForm):
         label=_("Industrial estate"), queryset=IndustrialEstate.objects.none(), required=False
     )
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Description"),
+        required=False,
+        max_length=LONG_TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     jobs_planned = DigitsIntegerField(
         label=_("Jobs planned"), required=False, min_value=0, max_value=MAX_JOBS
@@ -446,7 +454,10 @@ class ProgressForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
     source = forms.CharField(label=_("Source"), max_length=255)
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"),
+        required=False,
+        max_length=LONG_TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
@@ -552,7 +563,10 @@ class ExportFigureForm(MoneyForm):
     destination = DestinationField(label=_("Destination"))
     source = forms.CharField(label=_("Source"), max_length=255)
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"),
+        required=False,
+        max_length=LONG_TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     field_order = [
@@ -650,11 +664,16 @@ class ShareForm(forms.Form):
         label=_("Source address (URL)"),
         required=False,
         assume_scheme="https",
+        # The column's length: a longer address would fail the write on PostgreSQL.
+        max_length=SectorShare._meta.get_field("source_url").max_length,
         widget=forms.URLInput(attrs={"dir": "ltr"}),
     )
     stated_on = JalaliDateField(label=_("Date stated"))
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"),
+        required=False,
+        max_length=LONG_TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

@@ -25,6 +25,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tashil.core.forms import LONG_TEXT_LENGTH
 from tashil.core.jalali import is_persian_ui
 from tashil.core.money import Currency, Money
 from tashil.core.spreadsheets import (
@@ -610,7 +611,7 @@ class ExportImporter(_InvestmentImporter):
     def parsers(self) -> Mapping[str, Callable[[Any], Any]]:
         return {
             "national_id": parse_national_id,
-            "project": clean,
+            "project": text_parser(TITLE_LENGTH),
             "kind": choice_parser(
                 ExportKind, KIND_NAMES_FA, _("Unknown kind. Use one of: %(names)s.")
             ),
@@ -621,7 +622,7 @@ class ExportImporter(_InvestmentImporter):
             "rate": parse_count,
             "rate_on": parse_date,
             "source": text_parser(SOURCE_LENGTH),
-            "note": clean,
+            "note": text_parser(LONG_TEXT_LENGTH),
         }
 
     @classmethod

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -364,14 +365,28 @@ def meeting_update(
             _("A draft resolution's deadline would fall before the session: change it first."),
             code="deadline",
         )
-    locked.starts_at = starts_at
-    locked.place = place.strip()
-    locked.chair = chair.strip()
-    locked.guests = guests.strip()
-    locked.notes = notes.strip()
-    locked.save(update_fields=["starts_at", "place", "chair", "guests", "notes"])
-    _meeting_event(meeting=locked, actor=actor, kind="updated")
+    new = {
+        "starts_at": starts_at,
+        "place": place.strip(),
+        "chair": chair.strip(),
+        "guests": guests.strip(),
+        "notes": notes.strip(),
+    }
+    # The audit trail says what changed, old and new, not only that something did.
+    changes = {
+        name: [_as_text(getattr(locked, name)), _as_text(value)]
+        for name, value in new.items()
+        if getattr(locked, name) != value
+    }
+    for name, value in new.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=list(new))
+    _meeting_event(meeting=locked, actor=actor, kind="updated", data={"changes": changes})
     return locked
+
+
+def _as_text(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.datetime) else value
 
 
 def _resolution_title(resolution: Resolution) -> str:
@@ -963,6 +978,15 @@ def _transition(
         .select_related("meeting__body")
         .get(pk=resolution.pk)
     )
+    seen = (_seen_state.get() or {}).pop(locked.pk, None)
+    if seen is not None and seen != locked.state:
+        # The person chose this move on the state they saw; someone moved the resolution since.
+        # Making the move from the new state would carry out a decision taken on another (an
+        # execution accepted after a colleague sent the report back).
+        raise MeetingError(
+            _("Someone else changed this resolution a moment ago. Reload the page and try again."),
+            code="conflict",
+        )
     kinds = resolution_actor_kinds(actor, locked)
     problem = refusal(move(locked.state, to), action=action, kinds=kinds, reason=reason)
     if problem == "invalid_transition":
@@ -1301,11 +1325,30 @@ def resolution_withdraw(*, actor: User, resolution: Resolution, reason: str) -> 
     return result
 
 
+# The state each resolution had when the person chose the move `resolution_move` is making, by
+# id: the move is refused as a conflict when the locked row holds another (see `_transition`).
+# A context variable, not a lock taken here: the services lock the next session before the
+# resolution, and every writer must keep that order.
+_seen_state: ContextVar[dict[int, str] | None] = ContextVar("resolution_seen_state", default=None)
+
+
 def resolution_move(
     *, actor: User | None, resolution: Resolution, to: str, reason: str = "", **extra: Any
 ) -> Resolution:
     """Make the move from the resolution's state to `to` through the service that owns it.
-    The resolution page, the API and the table-generated tests come through here."""
+    The resolution page, the API and the table-generated tests come through here.
+    `resolution` holds the state the person saw: if someone moved it since, nothing is done
+    and the error's code is "conflict"."""
+    token = _seen_state.set({resolution.pk: resolution.state})
+    try:
+        return _resolution_move(actor=actor, resolution=resolution, to=to, reason=reason, **extra)
+    finally:
+        _seen_state.reset(token)
+
+
+def _resolution_move(
+    *, actor: User | None, resolution: Resolution, to: str, reason: str, **extra: Any
+) -> Resolution:
     found = move(resolution.state, to)
     action = found.action if found else "invalid"
     if action == "issue":

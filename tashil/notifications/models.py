@@ -18,6 +18,12 @@ class Notification(models.Model):
     url = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Set by a job that may run again (a huey retry after it failed midway): the same key for
+    # the same user is one notice, so the rerun skips who already has it. Empty: no such job.
+    key = models.CharField(max_length=120, blank=True, default="")
+    # When the notice (or the mail that carries it, e.g. the agenda PDF) was mailed to the user
+    # by such a job, which mails only the notices that have none yet.
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -27,6 +33,13 @@ class Notification(models.Model):
                 fields=["user"],
                 condition=models.Q(read_at__isnull=True),
                 name="notification_unread",
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key"],
+                condition=~models.Q(key=""),
+                name="notification_once_per_key",
             )
         ]
 

@@ -21,23 +21,35 @@ def notify(
     url: str = "",
     email: bool = True,
     sms: str = "",
+    key: str = "",
 ) -> list[Notification]:
     """Leave an in-app notice for each user and, after the transaction commits, email those who
     have an address and, when `sms` holds a text, send it to those with a mobile number.
-    Inactive users get nothing."""
-    recipients = {user.pk: user for user in users if user.is_active}.values()
+    Inactive users get nothing.
+
+    A job that may run again (a huey retry) passes a `key` naming what it notifies: users who
+    already hold a notice with that key are skipped, by mail and text too, so a rerun tells only
+    those the failed run did not reach. Returns the notices created."""
+    recipients = {user.pk: user for user in users if user.is_active}
+    if key:
+        # A concurrent run that slips between this read and the insert fails on the unique
+        # constraint and rolls back; its retry then finds the notices here.
+        for user_id in Notification.objects.filter(
+            key=key, user_id__in=list(recipients)
+        ).values_list("user_id", flat=True):
+            del recipients[user_id]
     notices = Notification.objects.bulk_create(
-        Notification(user=user, kind=kind, subject=subject, body=body, url=url)
-        for user in recipients
+        Notification(user=user, kind=kind, subject=subject, body=body, url=url, key=key)
+        for user in recipients.values()
     )
     if email:
-        addresses = sorted({user.email for user in recipients if user.email})
+        addresses = sorted({user.email for user in recipients.values() if user.email})
         if addresses:
             # One message per recipient: addresses of other companies' staff must not leak.
             for address in addresses:
                 transaction.on_commit(partial(send_email, to=[address], subject=subject, body=body))
     if sms:
-        for phone in sorted({user.phone for user in recipients if user.phone}):
+        for phone in sorted({user.phone for user in recipients.values() if user.phone}):
             transaction.on_commit(partial(send_sms, to=phone, text=sms))
     return notices
 

@@ -18,5 +18,7 @@ urlpatterns = [
         r"^requests/(?P<service_request_id>[-\w]+)" + FMT, views.request_detail, name="request"
     ),
     re_path(r"^tokens/(?P<token>[-\w]+)" + FMT, views.token_lookup, name="token"),
+    # The methods above as an OpenAPI document, for clients' tools.
+    path("openapi.json", views.openapi_document, name="openapi"),
     re_path(r"^(?P<path>.*)$", views.unknown),
 ]

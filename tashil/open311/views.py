@@ -54,11 +54,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET
 
 from tashil.accounts.models import User
 from tashil.api.auth import TokenAuth
@@ -67,7 +68,7 @@ from tashil.cases.models import Case, Category, Channel
 from tashil.cases.selectors import cases_for_user
 from tashil.cases.services import CaseError, case_file
 from tashil.cases.tracking import normalise_tracking
-from tashil.open311 import forms, serialize
+from tashil.open311 import forms, openapi, serialize
 from tashil.open311.errors import Open311Error
 from tashil.open311.render import JSON, XML, render, render_errors
 from tashil.registry.selectors import company_get_for_user
@@ -115,6 +116,7 @@ def endpoint(*methods: str) -> Callable[[View], View]:
                     response["Allow"] = ", ".join(methods)
                 else:
                     try:
+                        _refuse_nul(request)
                         response = view(request, fmt, **kwargs)
                     except Open311Error as exc:
                         response = render_errors(
@@ -128,6 +130,20 @@ def endpoint(*methods: str) -> Callable[[View], View]:
         return csrf_exempt(wrapper)
 
     return decorate
+
+
+def _refuse_nul(request: HttpRequest) -> None:
+    # PostgreSQL refuses a NUL character in text: a filter on one would fail in the database.
+    sent = [*request.GET.lists(), *(request.POST.lists() if request.method == "POST" else [])]
+    names = [name for name, values in sent if "\x00" in name or any("\x00" in v for v in values)]
+    if names:
+        raise Open311Error(
+            400,
+            *(
+                _("%(name)s: Text may not contain a NUL character.") % {"name": name.strip("\x00")}
+                for name in names
+            ),
+        )
 
 
 def _key_user(request: HttpRequest) -> User:
@@ -276,6 +292,11 @@ def token_lookup(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
     if case is None:
         raise _not_found()
     return render([serialize.token(case)], fmt=fmt, root="service_requests")
+
+
+@require_GET
+def openapi_document(request: HttpRequest) -> HttpResponse:
+    return JsonResponse(openapi.document(), json_dumps_params={"ensure_ascii": False})
 
 
 @csrf_exempt

@@ -20,7 +20,12 @@ class CompanyAdmin(admin.ModelAdmin):
         field.name for field in Company._meta.fields if field.name not in (*FINANCIAL_FIELDS, "id")
     ]
 
+    # Read-only: every field above is, and a save that changes nothing would still bypass the
+    # services (and their history) if a field were ever made editable here.
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):

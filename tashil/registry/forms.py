@@ -10,7 +10,9 @@ from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tashil.core import spreadsheets
 from tashil.core.forms import (
+    LONG_TEXT_LENGTH,
     DigitsIntegerField,
     EconomicCodeField,
     JalaliDateField,
@@ -18,7 +20,7 @@ from tashil.core.forms import (
 )
 from tashil.core.text import to_ascii_digits
 from tashil.geo.models import County, IndustrialEstate, Province
-from tashil.registry.imports import ImportKind
+from tashil.registry.imports import ADDRESS_LENGTH, APPROVED_PRODUCTS_LENGTH, ImportKind
 from tashil.registry.models import (
     Activity,
     ActivitySection,
@@ -200,7 +202,10 @@ class CompanyForm(forms.Form):
         help_text=_("The four-digit ISIC Rev.4 class, e.g. 2023."),
     )
     address = forms.CharField(
-        label=_("Address"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Address"),
+        required=False,
+        max_length=ADDRESS_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     postal_code = forms.CharField(label=_("Postal code"), required=False, max_length=20)
     employees = DigitsIntegerField(
@@ -241,7 +246,10 @@ class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=CompanyStatus.choices)
     since = JalaliDateField(label=_("Since"))
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"),
+        required=False,
+        max_length=LONG_TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -262,7 +270,8 @@ class ContactForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=255)
     title = forms.CharField(label=_("Position"), required=False, max_length=255)
     phone = forms.CharField(label=_("Phone"), required=False, max_length=20)
-    email = forms.EmailField(label=_("Email"), required=False)
+    # The column's length (an address may be up to 320 characters by the standard).
+    email = forms.EmailField(label=_("Email"), required=False, max_length=254)
 
 
 class CertificateForm(forms.Form):
@@ -273,6 +282,7 @@ class CertificateForm(forms.Form):
     approved_products = forms.CharField(
         label=_("Approved knowledge-based products"),
         required=False,
+        max_length=APPROVED_PRODUCTS_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One product per line."),
     )
@@ -328,3 +338,13 @@ class ImportForm(forms.Form):
         required=False,
         initial=True,
     )
+
+    def clean_file(self) -> Any:
+        # What can be told without parsing (too large, not a workbook or CSV whatever its name,
+        # a zip bomb) is answered here, beside the input, rather than by a job that fails.
+        upload = self.cleaned_data["file"]
+        try:
+            spreadsheets.check_upload(upload, upload.name or "")
+        except spreadsheets.ImportFileError as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
+        return upload

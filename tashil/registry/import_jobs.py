@@ -6,6 +6,7 @@ figures…); the job page links back to the pages of its kind."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -85,7 +86,10 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
                 )
         except ImportFileError as problem:
             _finish(job, status=ImportJobStatus.FAILED, error=problem.message)
-        except Exception:
+        except BaseException:
+            # BaseException too: a worker stopped midway (SystemExit on SIGTERM, Ctrl-C) has
+            # already rolled the rows back (import_file applies them in one transaction), and a
+            # job left "running" would never be run again nor show why.
             _finish(
                 job,
                 status=ImportJobStatus.FAILED,
@@ -95,6 +99,43 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
         else:
             _finish(job, status=ImportJobStatus.DONE, report=dataclasses.asdict(report))
     return job
+
+
+# Longer than any import takes (a province's whole registry imports in minutes): a job still
+# "running" after this was run by a worker that was killed (SIGKILL, power loss) mid-import.
+STALE_AFTER = dt.timedelta(hours=2)
+
+
+def import_jobs_fail_interrupted(*, now: dt.datetime) -> int:
+    """Mark failed the jobs whose worker died mid-import, so that their page stops polling and
+    says to upload the file again. Their rows were never committed: the import applies them in
+    one transaction, which the database rolled back when the connection dropped. Returns how
+    many jobs it marked."""
+    stale = ImportJob.objects.filter(
+        status=ImportJobStatus.RUNNING, started_at__lt=now - STALE_AFTER
+    ).order_by("pk")
+    marked = 0
+    for job in stale:
+        with transaction.atomic():
+            # Re-read under lock: a job that finished meanwhile is left alone.
+            locked = (
+                ImportJob.objects.select_for_update()
+                .filter(pk=job.pk, status=ImportJobStatus.RUNNING)
+                .first()
+            )
+            if locked is None:
+                continue
+            with translation.override(locked.language):
+                _finish(
+                    locked,
+                    status=ImportJobStatus.FAILED,
+                    error=_(
+                        "The import was interrupted before it finished. Nothing was imported; "
+                        "upload the file again."
+                    ),
+                )
+            marked += 1
+    return marked
 
 
 def _finish(

@@ -51,6 +51,7 @@ from tashil.core.spreadsheets import (
     register,
     template_csv,
     template_workbook,
+    text_parser,
 )
 from tashil.core.text import to_ascii_digits
 from tashil.geo.models import Province
@@ -62,6 +63,7 @@ from tashil.registry.models import (
     CertificateClass,
     Company,
     CompanyStatus,
+    Product,
 )
 from tashil.registry.services import (
     PROFILE_FIELDS,
@@ -74,6 +76,15 @@ from tashil.registry.services import (
     company_update,
     products_replace,
 )
+
+# What a cell may hold, from the columns it ends up in: without these a too-long cell would be
+# cut by nothing on SQLite and fail the whole import with a DataError on PostgreSQL.
+LEGAL_NAME_LENGTH = Company._meta.get_field("legal_name").max_length or 255
+PRODUCT_NAME_LENGTH = Product._meta.get_field("name").max_length or 255
+CERTIFICATE_NUMBER_LENGTH = Certificate._meta.get_field("number").max_length or 50
+# Addresses and product lists are unbounded text columns; the edit form bounds them the same.
+ADDRESS_LENGTH = 1000
+APPROVED_PRODUCTS_LENGTH = 4000
 
 # The generic names are re-exported: callers of the registry import keep importing them from here.
 __all__ = [
@@ -350,7 +361,7 @@ class CompanyImporter(_RegistryImporter):
         lookups = self.lookups
         return {
             "national_id": parse_national_id,
-            "legal_name": clean,
+            "legal_name": text_parser(LEGAL_NAME_LENGTH),
             "economic_code": _parse_economic_code,
             "county": lookups.county,
             "estate": lookups.estate,
@@ -358,9 +369,9 @@ class CompanyImporter(_RegistryImporter):
             "status": lookups.status,
             "status_since": parse_date,
             "employees": parse_count,
-            "address": clean,
+            "address": text_parser(ADDRESS_LENGTH),
             "postal_code": _parse_postal_code,
-            "products": parse_list,
+            "products": _parse_products,
         }
 
     @classmethod
@@ -471,11 +482,11 @@ class CertificateImporter(_RegistryImporter):
     def parsers(self) -> Mapping[str, Callable[[Any], Any]]:
         return {
             "national_id": parse_national_id,
-            "number": lambda value: to_ascii_digits(clean(value)),
+            "number": lambda value: _certificate_number(to_ascii_digits(clean(value))),
             "certificate_class": self.lookups.certificate_class,
             "issued_on": parse_date,
             "expires_on": parse_date,
-            "approved_products": lambda value: "\n".join(parse_list(value)),
+            "approved_products": lambda value: _approved_products("\n".join(parse_list(value))),
         }
 
     @classmethod
@@ -539,3 +550,12 @@ class CertificateImporter(_RegistryImporter):
         certificate.company = company  # the same company (checked): saves the service a query
         changed = certificate_update(actor=self.actor, certificate=certificate, **fields)
         return "updated" if changed else "unchanged"
+
+
+_certificate_number = text_parser(CERTIFICATE_NUMBER_LENGTH)
+_approved_products = text_parser(APPROVED_PRODUCTS_LENGTH)
+_product_name = text_parser(PRODUCT_NAME_LENGTH)
+
+
+def _parse_products(value: Any) -> list[str]:
+    return [_product_name(name) for name in parse_list(value)]

@@ -4,7 +4,10 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from tashil.registry.import_jobs import run_import_job  # noqa: F401 - the worker finds it here
+from tashil.registry.import_jobs import (
+    import_jobs_fail_interrupted,
+    run_import_job,  # noqa: F401 - the worker finds it here
+)
 from tashil.registry.reminders import certificate_expiry_warnings_send
 
 
@@ -14,3 +17,9 @@ from tashil.registry.reminders import certificate_expiry_warnings_send
 def certificate_expiry_warnings() -> None:
     """Warn the secretariat and the company before a knowledge-based certificate expires."""
     certificate_expiry_warnings_send(today=timezone.localdate())
+
+
+@db_periodic_task(crontab(minute="35"))
+def fail_interrupted_import_jobs() -> int:
+    """Hourly: a job whose worker was killed mid-import is marked failed (nothing was imported)."""
+    return import_jobs_fail_interrupted(now=timezone.now())

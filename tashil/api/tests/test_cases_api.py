@@ -1355,8 +1355,8 @@ def test_a_file_that_is_not_a_document_is_refused_by_its_content(
 # --- The schema ----------------------------------------------------------------------------------
 
 
-def test_the_openapi_schema_describes_the_case_operations_and_their_bounds(client):
-    spec = json.loads(client.get(reverse("api-v1:openapi-json")).content)
+def test_the_openapi_schema_describes_the_case_operations_and_their_bounds(admin_client):
+    spec = json.loads(admin_client.get(reverse("api-v1:openapi-json")).content)
     operations = {
         (method, path): operation["operationId"]
         for path, methods in spec["paths"].items()

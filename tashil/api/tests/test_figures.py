@@ -25,7 +25,7 @@ from tashil.cases.models import Case, Referral
 from tashil.cases.selectors import CASE_BUCKETS
 from tashil.cases.services import case_record_results, referral_answer
 from tashil.cases.workflow import CaseStatus
-from tashil.factories import AgencyFactory, CertificateFactory, CountyFactory, ProvinceFactory
+from tashil.factories import AgencyFactory, CertificateFactory, ProvinceFactory
 from tashil.figures import links, selectors
 from tashil.figures.forms import MAX_PERIOD_DAYS
 from tashil.figures.period import Period
@@ -648,16 +648,11 @@ def test_another_or_unknown_province_is_404_and_digits_may_be_persian(client, se
     assert ok(get(client, "dashboard", headers, province="۲۶"))["province"]["code"] == "26"
 
 
-def test_an_administrator_chooses_any_province(client, admin_user, province, bearer):
-    tehran = ProvinceFactory(code="23", name="تهران")
-    CountyFactory(province=tehran, code="2301", name="تهران")
+def test_an_administrator_reads_no_provinces_figures(client, admin_user, province, bearer):
+    # DOMAIN.md §2: the administrator runs users, agencies and reference data, not a province.
+    response = get(client, "counties", bearer(admin_user), province="26")
 
-    first = ok(get(client, "counties", bearer(admin_user)))
-    chosen = ok(get(client, "counties", bearer(admin_user), province="26"))
-
-    assert first["province"]["code"] == "23"
-    assert [row["county"]["code"] for row in first["counties"]] == ["2301"]
-    assert chosen["province"]["code"] == "26"
+    assert response.status_code == 404
 
 
 # --- Refused filters -----------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import json
 import re
 import typing
 
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from tashil.api.schemas import CompanySort
@@ -89,8 +90,15 @@ OPERATIONS = {
 ERROR = {"$ref": "#/components/schemas/ErrorOut"}
 
 
+def signed_in(client):
+    # The schema and its docs are for signed-in users and token holders (docs/reliability.md).
+    user, _ = get_user_model().objects.get_or_create(username="schema-reader")
+    client.force_login(user)
+    return client
+
+
 def schema(client):
-    response = client.get(reverse("api-v1:openapi-json"))
+    response = signed_in(client).get(reverse("api-v1:openapi-json"))
     assert response.status_code == 200
     return json.loads(response.content)
 
@@ -132,8 +140,24 @@ def test_the_error_codes_are_an_enum_in_the_schema(client, db):
     assert {"not_authenticated", "token_revoked", "not_found", "invalid"} <= set(codes)
 
 
+def test_the_schema_and_docs_send_anonymous_visitors_to_the_login_page(client, db):
+    for name in ("api-v1:openapi-json", "api-v1:openapi-view"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_a_token_holder_reads_the_schema_without_a_session(client, bearer, db):
+    user = get_user_model().objects.create_user("machine")
+
+    response = client.get(reverse("api-v1:openapi-json"), headers=bearer(user))
+
+    assert response.status_code == 200
+    assert "paths" in json.loads(response.content)
+
+
 def test_the_docs_page_loads_nothing_from_a_cdn(client, db):
-    response = client.get(reverse("api-v1:openapi-view"))
+    response = signed_in(client).get(reverse("api-v1:openapi-view"))
 
     html = response.content.decode()
     assert response.status_code == 200

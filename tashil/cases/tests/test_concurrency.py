@@ -4,45 +4,24 @@ connection, as two web requests would."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from tashil.cases.models import Case, CaseEvent, Referral
 from tashil.cases.services import CaseError, case_move, referrals_escalate
 from tashil.cases.tests.conftest import REASON, S
+from tashil.core.tests.concurrency import (
+    WORKERS,
+    Outcome,
+    assert_chain,
+    error_codes,
+    one_winner,
+    race,
+)
 from tashil.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-Outcome = tuple[str, Any]
-
-
-def race(*attempts: Callable[[], Any]) -> list[Outcome]:
-    """Run the attempts in threads released together; each result is ("ok", value) or
-    ("error", exception)."""
-    barrier = threading.Barrier(len(attempts))
-    results: list[Outcome] = [("missing", None)] * len(attempts)
-
-    def run(index: int, attempt: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = ("ok", attempt())
-        except Exception as error:  # the test judges what went wrong
-            results[index] = ("error", error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 def _one_wins(results: list[Outcome]) -> Exception:
@@ -144,3 +123,100 @@ def test_two_escalation_runs_at_once_send_each_notice_once(
         ("referral_overdue_officer", officer.pk),
     ]
     assert CaseEvent.objects.filter(case=case, kind="escalated").count() == 2
+
+
+# --- Many workers at once ------------------------------------------------------------------
+
+
+def _transitions(case: Case) -> list[tuple[str, str]]:
+    return list(
+        CaseEvent.objects.filter(case=case, kind="transition")
+        .order_by("pk")
+        .values_list("from_status", "to_status")
+    )
+
+
+def test_eight_secretaries_sending_the_same_case_eight_ways_leave_exactly_one_move(
+    case_in: Any, secretariat: Any, county_secretary: Any
+) -> None:
+    case = case_in(S.SCREENING)
+    targets = [
+        S.REJECTED,
+        S.WORKING_GROUP,
+        S.ON_AGENDA,
+        S.RETURNED_FOR_INFO,
+        S.EXPERT_REVIEW,
+        S.REFERRED,
+        S.WORKING_GROUP,
+        S.ON_AGENDA,
+    ]
+    assert len(targets) == WORKERS
+    # What each move needs besides a reason (an expert, the agencies), chosen before the race.
+    extras = [case_in.extras(case, to) for to in targets]
+    actors = [secretariat, county_secretary] * (WORKERS // 2)
+
+    def attempt(index: int) -> Any:
+        return lambda: case_move(
+            actor=actors[index],
+            case=_fresh(case),
+            to=targets[index],
+            reason=REASON,
+            **extras[index],
+        )
+
+    results = race(*(attempt(index) for index in range(WORKERS)))
+
+    winner = targets[one_winner(results)]
+    assert set(error_codes(results)) <= {"conflict", "invalid_transition"}, results
+    case.refresh_from_db()
+    assert case.status == winner
+    assert_chain(_transitions(case), start=S.SUBMITTED, final=case.status)
+    assert [move for move in _transitions(case) if move[0] == S.SCREENING] == [
+        (S.SCREENING, winner)
+    ]
+    # Only the winner's side effects exist: the referral of a referral, the expert of a review.
+    assert case.referrals.exists() == (winner == S.REFERRED)
+    assert (case.assignee_id is not None) == (winner == S.EXPERT_REVIEW)
+
+
+# The way from filing to closing that the walkers below follow: (from, to, who moves).
+WALK = [
+    (S.SUBMITTED, S.SCREENING, "secretariat"),
+    (S.SCREENING, S.WORKING_GROUP, "secretariat"),
+    (S.WORKING_GROUP, S.RESOLVED, "secretariat"),
+    (S.RESOLVED, S.CLOSED, "owner"),
+]
+
+
+def test_eight_workers_pushing_a_case_along_its_way_make_every_move_exactly_once(
+    case_in: Any, secretariat: Any, owner: Any
+) -> None:
+    """Each worker reads the case, makes the next move of the way from what it read, and
+    tries again with a fresh read when someone was faster: a lost or doubled move would show
+    as a gap or a repeat in the timeline."""
+    case = case_in(S.SUBMITTED)
+    people = {"secretariat": secretariat, "owner": owner}
+    following = {source: (to, who) for source, to, who in WALK}
+
+    def walker() -> int:
+        made = 0
+        for _attempt in range(4 * len(WALK)):
+            current = _fresh(case)
+            if current.status not in following:
+                return made
+            to, who = following[current.status]
+            try:
+                case_move(actor=people[who], case=current, to=to, reason=REASON)
+                made += 1
+            except CaseError as error:
+                if error.code not in {"conflict", "invalid_transition"}:
+                    raise
+        return made
+
+    results = race(*([walker] * WORKERS))
+
+    assert [kind for kind, _value in results] == ["ok"] * WORKERS, results
+    assert sum(value for _kind, value in results) == len(WALK)
+    case.refresh_from_db()
+    assert case.status == S.CLOSED
+    assert _transitions(case) == [(source, to) for source, to, _who in WALK]

@@ -18,7 +18,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from tashil.accounts.access import has_role, is_administrator
+from tashil.accounts.access import has_role
 from tashil.accounts.roles import Role
 from tashil.core.jalali import format_jalali, format_number
 
@@ -33,7 +33,7 @@ def figures_nav(context: template.Context) -> str:
     `scorecard_agencies` decide. The dashboard for the secretariat and the executive, the
     agency's own card for its officers and head."""
     user = context.get("user")
-    if is_administrator(user) or has_role(user, Role.SECRETARIAT, Role.EXECUTIVE):
+    if has_role(user, Role.SECRETARIAT, Role.EXECUTIVE):
         return reverse("figures:dashboard")
     if has_role(user, Role.AGENCY_OFFICER, Role.AGENCY_HEAD):
         return reverse("figures:scorecard")

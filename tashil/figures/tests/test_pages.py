@@ -479,7 +479,7 @@ def test_the_pages_cost_the_same_queries_with_more_records(
     [
         ("secretariat", "figures:dashboard"),
         ("executive", "figures:dashboard"),
-        ("admin_user", "figures:dashboard"),
+        ("admin_user", None),
         ("officer", "figures:scorecard"),
         ("agency_head", "figures:scorecard"),
         ("owner", None),

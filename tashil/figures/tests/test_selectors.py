@@ -42,8 +42,8 @@ def test_the_secretariat_and_the_executive_read_their_own_provinces_dashboard(
 ) -> None:
     assert selectors.dashboard_provinces(secretariat) == [province]
     assert selectors.dashboard_provinces(executive) == [province]
-    # The administrator runs the system and reads every province's figures.
-    assert set(selectors.dashboard_provinces(admin_user)) == {province, lorestan}
+    # The administrator runs users and reference data, not a province (DOMAIN.md §2).
+    assert selectors.dashboard_provinces(admin_user) == []
 
 
 def test_agencies_experts_companies_and_county_secretaries_read_no_dashboard(

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from tashil.cases.tests.test_concurrency import race
 from tashil.cases.workflow import CaseStatus
+from tashil.core.tests.concurrency import race
 from tashil.meetings import services
 from tashil.meetings.models import AgendaItem, Resolution
 from tashil.meetings.services import (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from typing import Any
 
 import openpyxl
@@ -95,9 +96,15 @@ def test_a_dry_run_reports_without_importing(
 def test_a_file_that_is_not_a_spreadsheet_fails_with_a_clear_message(
     client: Any, secretariat: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
+    # The upload form refuses what is plainly not a workbook (test_bad_imports); this one is a
+    # zip that looks like one until the worker tries to read it.
     client.force_login(secretariat)
+    unreadable = io.BytesIO()
+    with zipfile.ZipFile(unreadable, "w") as archive:
+        archive.writestr("[Content_Types].xml", b"<Types/>")
+        archive.writestr("xl/workbook.xml", b"not xml")
     with django_capture_on_commit_callbacks(execute=True):
-        upload(client, SimpleUploadedFile("notes.xlsx", b"%PDF-1.4 not a sheet"))
+        upload(client, SimpleUploadedFile("notes.xlsx", unreadable.getvalue()))
     job = ImportJob.objects.get()
     assert job.status == ImportJobStatus.FAILED
     assert job.error
