@@ -62,6 +62,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "tashil.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Turns a database outage met in a view into the readable 503 page (tashil/core/faults.py);
+    # one met in a middleware below reaches handler500 in tashil/urls.py, which does the same.
+    "tashil.core.faults.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tashil.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

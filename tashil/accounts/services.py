@@ -44,7 +44,9 @@ def user_create(
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
-    _event(actor=actor, user=user, kind=AccountEvent.Kind.CREATED)
+    # What the account was created with, for the audit trail; never the password.
+    created = {"username": user.username, "name": user.get_full_name(), "email": user.email}
+    _event(actor=actor, user=user, kind=AccountEvent.Kind.CREATED, data=created)
     return user
 
 

@@ -308,3 +308,13 @@ def test_by_default_staff_are_not_forced(client, secretariat):
     client.force_login(secretariat)
 
     assert client.get(HOME).status_code == 200
+
+
+def test_the_profile_says_whether_two_factor_login_is_on(client, secretariat):
+    client.force_login(secretariat)
+    assert "Two-factor login is off." in client.get(reverse("accounts:profile")).content.decode()
+
+    client.get(SETUP)
+    client.post(SETUP, {"token": code_of(TOTPDevice.objects.get(user=secretariat))})
+
+    assert "Two-factor login is on." in client.get(reverse("accounts:profile")).content.decode()

@@ -75,10 +75,17 @@ ALLOWED: dict[str, str] = {
     "registry.target_set": "append-only rows that carry who and when themselves",
     # Two-factor devices (issue 9 item 6) landed in parallel with this test: they write
     # AccountEvents, and their scenarios are the two-factor change's to add.
-    "accounts.two_factor_start": "two-factor device setup: scenario to come with that change",
-    "accounts.two_factor_confirm": "two-factor device setup: scenario to come with that change",
+    "accounts.two_factor_start": (
+        "creates an unconfirmed device only; the account changes when it is confirmed"
+    ),
+    "accounts.two_factor_confirm": (
+        "writes two_factor_enabled; it needs a live TOTP code, so its event is checked in "
+        "accounts/tests/test_two_factor.py"
+    ),
     "accounts.two_factor_check": "checks a code; writes nothing",
-    "accounts.two_factor_disable": "two-factor device removal: scenario to come with that change",
+    "accounts.two_factor_disable": (
+        "writes two_factor_disabled; checked in accounts/tests/test_two_factor.py"
+    ),
 }
 
 
@@ -599,12 +606,7 @@ def _(c: Cast) -> Any:
 # --- Known gaps in services other changes own ------------------------------------------------
 # Each is an xfail(strict=True): the day the service writes what is missing, the test passes,
 # pytest reports it, and the entry is removed.
-GAPS: dict[str, str] = {
-    "accounts.user_create": (
-        "accounts.services.user_create writes AccountEvent(kind=created) with empty data: "
-        "it should say what was created, e.g. data={'username': user.username}"
-    ),
-}
+GAPS: dict[str, str] = {}
 
 
 # --- The check --------------------------------------------------------------------------------

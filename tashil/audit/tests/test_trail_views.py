@@ -116,6 +116,16 @@ def test_nobody_but_an_administrator_gets_in(
         assert client.get(url).status_code == 403
 
 
+def test_only_the_administrator_is_shown_the_way_to_the_trail(
+    client: Any, admin_user: Any, secretariat: Any
+) -> None:
+    client.force_login(secretariat)
+    assert b'data-testid="nav-audit"' not in client.get("/").content
+
+    client.force_login(admin_user)
+    assert b'data-testid="nav-audit"' in client.get("/").content
+
+
 def test_the_anonymous_are_sent_to_log_in(client: Any) -> None:
     response = client.get(reverse(LIST))
 

@@ -10,45 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from importlib import import_module
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection
-from django.test import Client, RequestFactory, override_settings
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from tashil.core.faults import server_error
 
-FAULTS_MIDDLEWARE = "tashil.core.faults.DatabaseUnavailableMiddleware"
-# Until settings.MIDDLEWARE lists it (docs/reliability.md): right after WhiteNoise.
-MIDDLEWARE = (
-    settings.MIDDLEWARE
-    if FAULTS_MIDDLEWARE in settings.MIDDLEWARE
-    else [
-        *settings.MIDDLEWARE[:2],
-        FAULTS_MIDDLEWARE,
-        *settings.MIDDLEWARE[2:],
-    ]
-)
-
-# Database errors met outside a view (in a middleware that reads the session before the view
-# runs) reach Django's handler500, which must be ours.
-ROOT_URLCONF = (
-    settings.ROOT_URLCONF
-    if hasattr(import_module(settings.ROOT_URLCONF), "handler500")
-    else "tashil.core.tests.faults_urls"
-)
-
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("_faults_wired")]
-
-
-@pytest.fixture
-def _faults_wired() -> Iterator[None]:
-    with override_settings(MIDDLEWARE=MIDDLEWARE, ROOT_URLCONF=ROOT_URLCONF):
-        yield
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @contextmanager

@@ -338,12 +338,15 @@ def test_the_page_costs_the_same_queries_with_more_records(
 
 
 def test_a_day_that_cannot_be_read_keeps_the_chosen_province(
-    client: Any, week: SimpleNamespace, admin_user: Any
+    client: Any, week: SimpleNamespace, executive: Any
 ) -> None:
+    from tashil.accounts.services import role_grant
     from tashil.factories import ProvinceFactory
 
+    # An executive who reads two provinces chooses the second one.
     other: Any = ProvinceFactory(code="19", name="لرستان")
-    client.force_login(admin_user)
+    role_grant(actor=None, user=executive, role="executive", province=other)
+    client.force_login(executive)
 
     response = client.get("/figures/weekly/", {"province": other.code, "day": "1404/13/01"})
 
