@@ -175,9 +175,10 @@ AXES_VERBOSE = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-# A session ends TASHIL_SESSION_HOURS after login at the latest (the stored expiry is not pushed
-# forward), after TASHIL_SESSION_IDLE_MINUTES without a request (SessionIdleTimeoutMiddleware;
-# 0 turns the idle limit off), and when the browser closes: many users share office computers.
+# A session ends TASHIL_SESSION_HOURS after login at the latest, after
+# TASHIL_SESSION_IDLE_MINUTES without a request (0 turns the idle limit off), and when the browser
+# closes: many users share office computers. SessionIdleTimeoutMiddleware keeps both limits (the
+# session store pushes its own expiry forward on every save).
 SESSION_COOKIE_AGE = env_int("TASHIL_SESSION_HOURS", 12) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("TASHIL_SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 TASHIL_SESSION_IDLE_SECONDS = env_int("TASHIL_SESSION_IDLE_MINUTES", 60) * 60
@@ -231,6 +232,8 @@ OTP_TOTP_ISSUER = env_str("TASHIL_OTP_ISSUER", "Tashil")
 # After n wrong codes a device accepts no code for 2^(n-1) seconds (django-otp's throttling).
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
+# The admin lists devices (to delete a lost phone's) but never shows a secret key or a QR link.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Languages, time, calendar --------------------------------------------------------------------
 LANGUAGE_CODE = "fa"

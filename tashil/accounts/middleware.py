@@ -30,7 +30,8 @@ class TwoFactorMiddleware:
         user = request.user
         if not user.is_authenticated or self._always_open(request):
             return self.get_response(request)
-        path = request.path_info
+        # request.path, like reverse(), includes the script prefix of a deployment under a path.
+        path = request.path
         if session_state(request) == HAS_DEVICE:
             # Not the setup page: a password alone must not be enough to enrol another app.
             verified = user.is_verified()  # type: ignore[attr-defined]  # set by OTPMiddleware
@@ -46,13 +47,13 @@ class TwoFactorMiddleware:
 
     @staticmethod
     def _always_open(request: HttpRequest) -> bool:
-        path = request.path_info
         # The API judges a request that carries a token by the token alone (api/auth.py), never
         # by the session beside it; elsewhere the header counts for nothing.
-        if path.startswith(API_PREFIX) and request.headers.get("Authorization", "").startswith(
-            "Bearer "
-        ):
+        if request.path_info.startswith(API_PREFIX) and request.headers.get(
+            "Authorization", ""
+        ).startswith("Bearer "):
             return True
+        path = request.path
         allowed = (
             reverse("accounts:logout"),
             reverse("set_language"),

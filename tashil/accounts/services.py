@@ -198,7 +198,8 @@ def two_factor_start(*, user: User) -> TOTPDevice:
 def two_factor_confirm(*, actor: User, device: TOTPDevice, token: str) -> list[str]:
     """Turns on two-factor login once the user proves their app makes the right codes.
 
-    Returns the new recovery codes, which are shown once and stored only as single-use tokens."""
+    Returns the new recovery codes, shown once; django-otp stores them as they are (static
+    tokens, each deleted when used), so the admin hides them (OTP_ADMIN_HIDE_SENSITIVE_DATA)."""
     outcome = _confirm(actor=actor, device=device, token=token)
     if isinstance(outcome, TwoFactorError):
         raise outcome
@@ -209,7 +210,13 @@ def two_factor_confirm(*, actor: User, device: TOTPDevice, token: str) -> list[s
 def _confirm(*, actor: User, device: TOTPDevice, token: str) -> list[str] | TwoFactorError:
     # Errors are returned, not raised, inside the transaction: raising would roll back the
     # failure count that django-otp's throttling has just saved.
-    device = TOTPDevice.objects.select_for_update().get(pk=device.pk, confirmed=False)
+    locked = TOTPDevice.objects.select_for_update().filter(pk=device.pk, confirmed=False).first()
+    if locked is None:
+        # Confirmed (the form sent twice) or replaced by a newer setup in another tab.
+        return TwoFactorError(
+            str(_("This setup is no longer open; start again from your profile.")), code="stale"
+        )
+    device = locked
     refused = _throttled(device)
     if refused is not None:
         return refused

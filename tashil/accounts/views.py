@@ -13,6 +13,7 @@ from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -69,6 +70,7 @@ def _safe_next(request: HttpRequest) -> str:
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
+@never_cache
 @login_required
 def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
     """Shows a new secret as a QR code; the first right code from the app turns it on."""
@@ -108,6 +110,7 @@ def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "accounts/two_factor_setup.html", context)
 
 
+@never_cache
 @login_required
 def two_factor_verify(request: AuthenticatedRequest) -> HttpResponse:
     """The second step of login for a user with two-factor login on."""
@@ -137,6 +140,7 @@ def two_factor_verify(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_url})
 
 
+@never_cache
 @login_required
 def two_factor_disable(request: AuthenticatedRequest) -> HttpResponse:
     """Turning it off needs a current code, so that an open session alone is not enough."""

@@ -84,12 +84,16 @@ def signed_in_readers(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
 
     @wraps(view)
     def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated and request.headers.get("Authorization"):
+        if request.headers.get("Authorization"):
+            # As for the operations: a request with a token is judged by the token alone, never
+            # by a session beside it (which may not have passed two-factor login yet).
             try:
-                TokenAuth()(request)
+                allowed = TokenAuth()(request) is not None
             except ApiError:
-                pass
-        if not request.user.is_authenticated:
+                allowed = False
+        else:
+            allowed = request.user.is_authenticated
+        if not allowed:
             return redirect_to_login(request.get_full_path())
         return view(request, *args, **kwargs)
 

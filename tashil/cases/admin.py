@@ -1,8 +1,11 @@
+import json
 from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
+from tashil.audit.events import without_amounts
 from tashil.cases.models import Case, CaseEvent, Category, DefaultAgency, Referral
 
 
@@ -57,6 +60,9 @@ class CaseAdmin(ReadOnlyAdmin):
     search_fields = ("tracking", "title", "company__legal_name", "company__national_id")
     list_select_related = ("company", "category")
     inlines = [ReferralInline]
+    # The administrator runs the system, not the cases: a company's financial details are for
+    # the secretariat, the executive, the company and its agencies (DOMAIN.md §2).
+    exclude = ("amount", "approved_amount")
 
 
 @admin.register(CaseEvent)
@@ -64,3 +70,10 @@ class CaseEventAdmin(ReadOnlyAdmin):
     list_display = ("case", "kind", "from_status", "to_status", "actor", "created_at")
     list_filter = ("kind",)
     list_select_related = ("case", "actor")
+    # As on the audit trail (/audit/): what changed, amounts hidden.
+    exclude = ("data",)
+    readonly_fields = ("data_without_amounts",)
+
+    @admin.display(description=_("change"))
+    def data_without_amounts(self, event: CaseEvent) -> str:
+        return json.dumps(without_amounts(event.data), ensure_ascii=False, sort_keys=True)

@@ -289,6 +289,15 @@ def case_move(request: AuthenticatedRequest, tracking: str) -> HttpResponse:
     if to not in CaseStatus.values:
         messages.error(request, _("Choose one of the actions offered on the page."))
         return redirect("cases:detail", tracking=case.tracking)
+    if request.POST.get("seen", case.status) != case.status:
+        # The page showed another status: the person chose this move on what is no longer
+        # there (a colleague moved the case meanwhile). The service checks the same under its
+        # lock, for the moment between this read and the write.
+        messages.error(
+            request,
+            _("Someone else changed this case a moment ago. Reload the page and try again."),
+        )
+        return redirect("cases:detail", tracking=case.tracking)
     allowed = selectors.allowed_moves(request.user, case)
     found = allowed.get(to)
     if found is None:

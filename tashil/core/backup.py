@@ -259,6 +259,10 @@ def backup(
             manifest["files"][name] = {"size": path.stat().st_size, "sha256": _sha256(path)}
         log(f"{len(files)} uploaded files")
         partial = target.with_name(target.name + ".partial")
+        # Readable by the owner only: the archive holds password hashes, two-factor secrets and
+        # companies' debts.
+        partial.touch(mode=0o600, exist_ok=True)
+        partial.chmod(0o600)
         with tarfile.open(partial, "w:gz") as archive:
             body = json.dumps(manifest, indent=1, ensure_ascii=False).encode()
             info = tarfile.TarInfo(MANIFEST)
@@ -278,8 +282,16 @@ def backup(
 # --- Restore --------------------------------------------------------------------------------------
 
 
+def _member(archive: tarfile.TarFile, name: str) -> IO[bytes] | None:
+    # extractfile raises KeyError for a missing member, and None for a directory or link.
+    try:
+        return archive.extractfile(name)
+    except KeyError:
+        return None
+
+
 def read_manifest(archive: tarfile.TarFile) -> dict[str, Any]:
-    member = archive.extractfile(MANIFEST)
+    member = _member(archive, MANIFEST)
     if member is None:
         raise BackupError("The archive has no manifest: it is not a Tashil backup.")
     manifest: dict[str, Any] = json.load(member)
@@ -344,10 +356,13 @@ def _check_target(manifest: dict[str, Any], alias: str, media: Path) -> None:
 def _restore_files(archive: tarfile.TarFile, manifest: dict[str, Any], media: Path) -> int:
     restored = 0
     for name, expected in manifest["files"].items():
-        source = archive.extractfile(f"media/{name}")
+        source = _member(archive, f"media/{name}")
         if source is None:
             raise BackupError(f"The file {name} is missing from the archive.")
         path = media / _safe_name(name)
+        # A symlinked directory already under MEDIA_ROOT must not carry a file outside it.
+        if not path.parent.resolve().is_relative_to(media.resolve()) and path.parent.exists():
+            raise BackupError(f"Refusing to write {name} outside {media}.")
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(path.name + ".restoring")
         digest = hashlib.sha256()
@@ -454,7 +469,11 @@ def restore(
     backup's, or a file would overwrite another."""
     media = Path(media_root or settings.MEDIA_ROOT)
     result = RestoreResult()
-    with tarfile.open(archive_path, "r:gz") as archive:
+    try:
+        archive = tarfile.open(archive_path, "r:gz")
+    except (OSError, tarfile.TarError) as error:
+        raise BackupError(f"{archive_path} is not a readable backup archive: {error}") from error
+    with archive:
         manifest = read_manifest(archive)
         _check_target(manifest, alias, media)
         # Files first: they are checked as they are written, and a database restore that
@@ -480,7 +499,7 @@ def restore(
         with transaction.atomic(using=alias):
             for model in restored_models:
                 label = model._meta.label
-                member = archive.extractfile(f"data/{model._meta.label_lower}.jsonl")
+                member = _member(archive, f"data/{model._meta.label_lower}.jsonl")
                 if member is None:
                     raise BackupError(f"The rows of {label} are missing from the archive.")
                 data = _verified_copy(member, manifest["data"][label]["sha256"], label)

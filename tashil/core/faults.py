@@ -29,6 +29,24 @@ RETRY_AFTER = 30
 # InterfaceError: a connection object that the server already closed. Both mean "the database is
 # not there right now", not a bug in the request; IntegrityError and the like are bugs (500).
 UNAVAILABLE = (OperationalError, InterfaceError)
+# PostgreSQL also reports deadlocks (40P01), serialization failures (40001), lock and statement
+# timeouts (55P03, 57014) as OperationalError. Those are the request's own trouble, to be logged
+# with their traceback as 500s. An outage is a failure without an SQLSTATE (the connection could
+# not be made) or one of these classes: connection exceptions, insufficient resources, and the
+# server shutting down.
+OUTAGE_SQLSTATE_CLASSES = ("08", "53")
+OUTAGE_SQLSTATES = frozenset({"57P01", "57P02", "57P03"})
+
+
+def is_outage(error: BaseException | None) -> bool:
+    if not isinstance(error, UNAVAILABLE):
+        return False
+    sqlstate = getattr(error.__cause__, "sqlstate", None)
+    return (
+        sqlstate is None
+        or sqlstate.startswith(OUTAGE_SQLSTATE_CLASSES)
+        or sqlstate in OUTAGE_SQLSTATES
+    )
 
 
 def database_unavailable(request: HttpRequest | None = None) -> HttpResponse:
@@ -54,7 +72,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, UNAVAILABLE):
+        if not is_outage(exception):
             return None
         # A warning, not an error with a traceback per request: during an outage every request
         # fails the same way and the log must stay readable.
@@ -67,7 +85,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: the 503 page when the failure was the database (met outside a view, e.g. by a
     middleware saving the session), otherwise the readable 500 page. Django calls it while
     handling the exception, so sys.exc_info() still holds it."""
-    if isinstance(sys.exc_info()[1], UNAVAILABLE):
+    if is_outage(sys.exc_info()[1]):
         return database_unavailable(request)
     language = translation.get_language() or "fa"
     html = loader.get_template("500.html").render({"LANGUAGE_CODE": language})

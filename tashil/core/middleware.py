@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, logout
@@ -70,29 +71,51 @@ LAST_SEEN_KEY = "tashil_last_seen"
 _LAST_SEEN_GRANULARITY = 60
 
 
+# The session key holding the time of login. Django's database sessions move their stored expiry
+# forward on every save, and the idle clock saves the session while the user is active, so the
+# cap of SESSION_COOKIE_AGE from login is kept here, not by the session store.
+LOGIN_AT_KEY = "tashil_login_at"
+
+
 def mark_seen(request: HttpRequest) -> None:
-    """Starts the idle clock (called at login, so that the first request need not save it)."""
-    request.session[LAST_SEEN_KEY] = int(time.time())
+    """Starts the idle clock and the session's lifetime (called at login, so that the first
+    request need not save them)."""
+    now = int(time.time())
+    request.session[LAST_SEEN_KEY] = now
+    request.session[LOGIN_AT_KEY] = now
 
 
 class SessionIdleTimeoutMiddleware:
-    """Logs a user out after settings.TASHIL_SESSION_IDLE_SECONDS without a request.
+    """Logs a user out after settings.TASHIL_SESSION_IDLE_SECONDS without a request, and
+    SESSION_COOKIE_AGE after login however active they were.
 
-    SESSION_COOKIE_AGE caps a session from login; this ends one left open on a shared office
-    computer sooner. The next request then goes to the login page like any anonymous one.
+    The idle limit ends a session left open on a shared office computer; the next request then
+    goes to the login page like any anonymous one.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        idle_limit = settings.TASHIL_SESSION_IDLE_SECONDS
         session = getattr(request, "session", None)
-        if idle_limit and session is not None and session.get(SESSION_KEY):
-            now = int(time.time())
-            last_seen = session.get(LAST_SEEN_KEY)
-            if last_seen is not None and now - int(last_seen) > idle_limit:
-                logout(request)
-            elif last_seen is None or now - int(last_seen) >= _LAST_SEEN_GRANULARITY:
-                session[LAST_SEEN_KEY] = now
+        if session is not None and session.get(SESSION_KEY):
+            self._check(request, session, now=int(time.time()))
         return self.get_response(request)
+
+    @staticmethod
+    def _check(request: HttpRequest, session: Any, *, now: int) -> None:
+        idle_limit = settings.TASHIL_SESSION_IDLE_SECONDS
+        login_at = session.get(LOGIN_AT_KEY)
+        last_seen = session.get(LAST_SEEN_KEY)
+        if login_at is None:
+            # A session from before this key existed: its lifetime starts now.
+            session[LOGIN_AT_KEY] = now
+        elif now - int(login_at) > settings.SESSION_COOKIE_AGE:
+            logout(request)
+            return
+        if not idle_limit:
+            return
+        if last_seen is not None and now - int(last_seen) > idle_limit:
+            logout(request)
+        elif last_seen is None or now - int(last_seen) >= _LAST_SEEN_GRANULARITY:
+            session[LAST_SEEN_KEY] = now

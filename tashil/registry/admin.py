@@ -1,8 +1,12 @@
 """Read-mostly admin for the registry: day-to-day edits go through the registry pages, whose
 services write the company's history. Reference data (ISIC classes) is edited here."""
 
-from django.contrib import admin
+import json
 
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from tashil.audit.events import without_amounts
 from tashil.core.text import search_key
 from tashil.registry.models import Activity, ActivitySection, Certificate, Company, CompanyEvent
 from tashil.registry.services import FINANCIAL_FIELDS
@@ -54,7 +58,13 @@ class CertificateAdmin(admin.ModelAdmin):
 class CompanyEventAdmin(admin.ModelAdmin):
     list_display = ("company", "kind", "actor", "created_at")
     list_filter = ("kind",)
-    readonly_fields = ("company", "kind", "actor", "changes", "created_at")
+    # As on the audit trail (/audit/): what changed, a company's debts hidden.
+    fields = ("company", "kind", "actor", "changes_without_amounts", "created_at")
+    readonly_fields = fields
+
+    @admin.display(description=_("changes"))
+    def changes_without_amounts(self, event: CompanyEvent) -> str:
+        return json.dumps(without_amounts(event.changes), ensure_ascii=False, sort_keys=True)
 
     def has_add_permission(self, request):
         return False

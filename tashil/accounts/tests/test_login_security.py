@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from tashil.accounts.models import AccountEvent
 from tashil.conftest import PASSWORD
-from tashil.core.middleware import LAST_SEEN_KEY
+from tashil.core.middleware import LAST_SEEN_KEY, LOGIN_AT_KEY
 
 LOGIN = reverse("accounts:login")
 HOME = reverse("core:home")
@@ -124,6 +124,25 @@ def test_a_session_in_use_is_not_logged_out(client, secretariat, settings):
     assert client.get(HOME).status_code == 200
     # The request moved the clock: the user has the whole idle time again.
     assert int(time.time()) - client.session[LAST_SEEN_KEY] < 5
+
+
+def test_an_active_session_still_ends_twelve_hours_after_login(client, secretariat, settings):
+    # Django's session store moves its expiry forward each time the session is saved, and an
+    # active user's session is saved every minute: the cap from login is kept by the middleware.
+    client.post(LOGIN, {"username": "secretariat", "password": PASSWORD})
+    session = client.session
+    session[LOGIN_AT_KEY] = int(time.time()) - settings.SESSION_COOKIE_AGE + 60
+    session.save()
+    assert client.get(HOME).status_code == 200
+
+    session = client.session
+    session[LOGIN_AT_KEY] = int(time.time()) - settings.SESSION_COOKIE_AGE - 1
+    session.save()
+    response = client.get(HOME)
+
+    assert response.status_code == 302
+    assert response.url.startswith(LOGIN)
+    assert "_auth_user_id" not in client.session
 
 
 def test_the_idle_limit_can_be_turned_off(client, secretariat, settings):

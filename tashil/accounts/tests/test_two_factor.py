@@ -111,6 +111,26 @@ def test_the_first_right_code_turns_it_on_and_shows_recovery_codes_once(client, 
     assert client.get(SETUP).status_code == 302
 
 
+def test_confirming_a_setup_that_is_no_longer_open_is_an_error_not_a_crash(secretariat):
+    # The form sent twice: the first confirmed the device, the second finds no open setup.
+    device = services.two_factor_start(user=secretariat)
+    services.two_factor_confirm(actor=secretariat, device=device, token=code_of(device))
+
+    with pytest.raises(services.TwoFactorError) as refused:
+        services.two_factor_confirm(actor=secretariat, device=device, token=code_of(device))
+
+    assert refused.value.code == "stale"
+    assert AccountEvent.objects.filter(user=secretariat, kind="two_factor_enabled").count() == 1
+
+
+def test_the_two_factor_pages_are_never_cached(client, secretariat):
+    client.force_login(secretariat)
+
+    response = client.get(SETUP)
+
+    assert "no-store" in response["Cache-Control"]
+
+
 def test_a_code_typed_with_persian_digits_and_a_space_is_accepted(client, secretariat):
     client.force_login(secretariat)
     client.get(SETUP)

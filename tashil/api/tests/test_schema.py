@@ -156,6 +156,17 @@ def test_a_token_holder_reads_the_schema_without_a_session(client, bearer, db):
     assert "paths" in json.loads(response.content)
 
 
+def test_a_bad_token_is_not_rescued_by_the_session_beside_it(client, db):
+    # The session may be one that has not passed two-factor login: the token alone decides.
+    signed_in(client)
+
+    response = client.get(
+        reverse("api-v1:openapi-json"), headers={"Authorization": "Bearer tsh_wrong"}
+    )
+
+    assert response.status_code == 302
+
+
 def test_the_docs_page_loads_nothing_from_a_cdn(client, db):
     response = signed_in(client).get(reverse("api-v1:openapi-view"))
 

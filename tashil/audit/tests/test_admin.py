@@ -178,3 +178,29 @@ def test_adding_a_user_in_the_admin_writes_the_account_event(client: Any, root: 
     user = User.objects.get(username="newcomer")
     event = AccountEvent.objects.get(user=user)
     assert (event.kind, event.actor, event.data["username"]) == ("created", root, "newcomer")
+
+
+def test_the_admin_shows_no_amount_of_a_case_or_its_events(
+    client: Any, root: User, case_in: Any
+) -> None:
+    # DOMAIN.md §2: the administrator may not see a company's financial details.
+    case = case_in(CaseStatus.SCREENING)
+    Case.objects.filter(pk=case.pk).update(
+        amount=987654321, approved_amount=123456789, results_on=timezone.localdate()
+    )
+    event = CaseEvent.objects.create(
+        case=case, actor=None, kind="results_recorded", data={"approved_amount": 123456789}
+    )
+    client.force_login(root)
+
+    pages = [
+        client.get(reverse("admin:cases_case_change", args=[case.pk])),
+        client.get(reverse("admin:cases_caseevent_change", args=[event.pk])),
+    ]
+
+    for page in pages:
+        assert page.status_code == 200
+        body = page.content.decode()
+        for figure in ("987654321", "987,654,321", "123456789", "123,456,789"):
+            assert figure not in body
+    assert "approved_amount" in pages[1].content.decode()  # the change is named, not its value

@@ -220,3 +220,23 @@ def test_the_list_costs_the_same_queries_however_many_events_of_however_many_app
         registry.company_update(actor=secretariat, company=company, employees=employees)
 
     assert count() == few
+
+
+def test_searching_the_trail_for_digits_does_not_reveal_a_hidden_amount(
+    client: Any, admin_user: Any, case_in: Any
+) -> None:
+    from tashil.cases.models import CaseEvent
+    from tashil.cases.workflow import CaseStatus
+
+    case = case_in(CaseStatus.SCREENING)
+    CaseEvent.objects.create(
+        case=case, actor=None, kind="results_recorded", data={"approved_amount": 987654321}
+    )
+    client.force_login(admin_user)
+
+    every = client.get(reverse(LIST), {"source": "case"})
+    searched = client.get(reverse(LIST), {"source": "case", "text": "987654"})
+
+    assert "results_recorded" in [row.kind for row in every.context["rows"]]
+    assert searched.status_code == 200
+    assert list(searched.context["rows"]) == []

@@ -445,6 +445,32 @@ def test_rejecting_with_a_reason_records_it_for_the_company(
     assert CaseEvent.objects.filter(case=case).last().reason == "خارج از حوزه ستاد"
 
 
+def test_a_move_chosen_on_a_page_that_showed_another_status_is_refused(
+    client: Any, secretariat: Any, case_in: Any
+) -> None:
+    # The page showed screening; a colleague has since returned the case for information, from
+    # where "reject" is also allowed: carrying it out would be a decision nobody took.
+    case = case_in(S.RETURNED_FOR_INFO)
+    before = snapshot()
+
+    response = login(client, secretariat).post(
+        move_url(case),
+        {"to": S.REJECTED, "seen": S.SCREENING, "rejected-reason": "خارج از حوزه ستاد"},
+    )
+
+    assert response.status_code == 302
+    assert len(page_messages(response)) == 1
+    assert snapshot() == before
+
+
+def test_the_move_forms_carry_the_status_the_page_showed(
+    client: Any, secretariat: Any, filed: Case
+) -> None:
+    page = login(client, secretariat).get(detail(filed))
+
+    assert f'name="seen" value="{filed.status}"' in page.content.decode()
+
+
 def test_a_move_the_table_does_not_allow_is_refused_with_a_message(
     client: Any, secretariat: Any, filed: Case
 ) -> None:

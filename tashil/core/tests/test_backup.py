@@ -237,3 +237,48 @@ def test_a_restore_refuses_a_damaged_archive(
 
     with tarfile.open(damaged) as tar, pytest.raises(BackupError, match="damaged"):
         module._restore_files(tar, module.read_manifest(tar), tmp_path / "restored-media")
+
+
+def test_the_archive_is_readable_by_its_owner_only(dataset: dict[str, Any], tmp_path: Path) -> None:
+    # It holds password hashes, two-factor secrets and companies' debts.
+    archive = backup(tmp_path / "tashil.tar.gz")
+
+    assert archive.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_restore_refuses_a_file_that_is_not_an_archive(db: Any, tmp_path: Path) -> None:
+    junk = tmp_path / "notes.tar.gz"
+    junk.write_bytes(b"not a backup")
+
+    with pytest.raises(BackupError, match="not a readable backup archive"):
+        restore(junk, media_root=tmp_path / "media")
+
+
+def test_a_restore_refuses_an_archive_without_a_manifest(db: Any, tmp_path: Path) -> None:
+    bare = tmp_path / "bare.tar.gz"
+    with tarfile.open(bare, "w:gz") as tar:
+        tar.addfile(tarfile.TarInfo("data/x.jsonl"), io.BytesIO(b""))
+
+    with pytest.raises(BackupError, match="no manifest"):
+        restore(bare, media_root=tmp_path / "media")
+
+
+@pytest.mark.parametrize("name", ["../outside.txt", "/etc/outside.txt", "cases/../../outside.txt"])
+def test_a_restore_refuses_a_file_name_that_leaves_media_root(
+    dataset: dict[str, Any], tmp_path: Path, name: str
+) -> None:
+    from tashil.core import backup as module
+
+    archive = tmp_path / "evil.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        info = tarfile.TarInfo(f"media/{name}")
+        info.size = 4
+        tar.addfile(info, io.BytesIO(b"evil"))
+    manifest = {"files": {name: {"size": 4, "sha256": "0" * 64}}}
+    media = tmp_path / "restored-media"
+
+    with tarfile.open(archive) as tar, pytest.raises(BackupError, match="Refusing"):
+        module._restore_files(tar, manifest, media)
+
+    assert not (tmp_path / "outside.txt").exists()
+    assert not media.exists() or not any(media.rglob("*"))

@@ -136,3 +136,23 @@ def test_the_500_handler_shows_a_readable_page_for_any_other_error() -> None:
     html = response.content.decode()
     assert "<html" in html
     assert "duplicate key" not in html
+
+
+class _Deadlock(Exception):
+    # What psycopg raises for a deadlock: an OperationalError subclass with an SQLSTATE.
+    sqlstate = "40P01"
+
+
+def test_a_deadlock_is_a_500_to_be_fixed_not_an_outage() -> None:
+    request = RequestFactory().get("/")
+
+    try:
+        try:
+            raise _Deadlock("deadlock detected")
+        except _Deadlock as cause:
+            raise OperationalError("deadlock detected") from cause
+    except OperationalError:
+        response = server_error(request)
+
+    assert response.status_code == 500
+    assert "Retry-After" not in response

@@ -371,6 +371,19 @@ def test_a_move_outside_the_table_or_unknown_is_refused_with_a_message(
     assert state_of(resolution) == R.NOTIFIED
 
 
+def test_a_move_chosen_on_a_page_that_showed_another_state_is_refused(
+    client: Any, officer: Any, resolution_in: Any
+) -> None:
+    resolution = resolution_in(R.NOTIFIED)
+    page = login(client, officer).get(detail(resolution))
+    assert f'name="seen" value="{R.NOTIFIED}"' in page.content.decode()
+
+    response = client.post(move_url(resolution), {"to": R.IN_PROGRESS, "seen": R.OBJECTED})
+
+    assert response.status_code == 302 and len(page_messages(response)) == 1
+    assert state_of(resolution) == R.NOTIFIED
+
+
 @pytest.mark.parametrize("who", ["executive", "owner"])
 def test_readers_of_a_resolution_cannot_move_it(
     client: Any, persona: Any, resolution_in: Any, who: str

@@ -267,6 +267,13 @@ def resolution_move(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if to not in ResolutionState.values:
         messages.error(request, _("Choose one of the actions offered on the page."))
         return redirect("meetings:resolution", pk=resolution.pk)
+    if request.POST.get("seen", resolution.state) != resolution.state:
+        # Chosen on a page that showed another state (see cases.views.case_move).
+        messages.error(
+            request,
+            _("Someone else changed this resolution a moment ago. Reload the page and try again."),
+        )
+        return redirect("meetings:resolution", pk=resolution.pk)
     found = selectors.allowed_resolution_moves(request.user, resolution).get(to)
     if found is None:
         messages.error(request, _refusal(resolution, to))
