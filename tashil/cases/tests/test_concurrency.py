@@ -154,11 +154,14 @@ def test_eight_secretaries_sending_the_same_case_eight_ways_leave_exactly_one_mo
     # What each move needs besides a reason (an expert, the agencies), chosen before the race.
     extras = [case_in.extras(case, to) for to in targets]
     actors = [secretariat, county_secretary] * (WORKERS // 2)
+    # Each decided on the page as it was before anyone moved: read before the race, or a worker
+    # released late (SQLite queues writers) would decide on the winner's status instead.
+    copies = [_fresh(case) for _ in range(WORKERS)]
 
     def attempt(index: int) -> Any:
         return lambda: case_move(
             actor=actors[index],
-            case=_fresh(case),
+            case=copies[index],
             to=targets[index],
             reason=REASON,
             **extras[index],

@@ -74,11 +74,14 @@ def test_eight_secretaries_judging_the_same_reported_execution_leave_one_verdict
     back would be a move of its own (that decision was made on a report no longer there)."""
     resolution = resolution_in(R.REPORTED)
     verdicts = [R.EXECUTED, R.IN_PROGRESS, R.NOT_EXECUTED] * 3
+    # Each decided on the same report: read before the race, or a worker released late (SQLite
+    # queues writers) would decide on the winner's state instead.
+    copies = [_fresh(resolution) for _ in range(WORKERS)]
 
     results = race(
         *(
             lambda n=n: resolution_move(
-                actor=secretaries[n], resolution=_fresh(resolution), to=verdicts[n], reason=REASON
+                actor=secretaries[n], resolution=copies[n], to=verdicts[n], reason=REASON
             )
             for n in range(WORKERS)
         )
