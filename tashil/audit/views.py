@@ -9,7 +9,8 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -104,6 +105,10 @@ def trail_export(request: AuthenticatedRequest, fmt: str) -> HttpResponseBase:
     if fmt not in ("csv", "xlsx"):
         raise Http404
     form = forms.TrailFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        # A mistyped filter would otherwise export the whole trail: show the list with the
+        # form's errors instead.
+        return redirect(f"{reverse('audit:list')}?{request.GET.urlencode()}")
     rows = selectors.trail_all(user=request.user, filters=form.filters())
     filename = f"audit-{timezone.localdate():%Y%m%d}.{fmt}"
     if fmt == "csv":

@@ -99,6 +99,17 @@ def test_an_invalid_jalali_date_is_an_error_on_the_form(client: Any, admin_user:
     assert response.context["form"].errors["date_from"]
 
 
+def test_an_export_with_an_invalid_filter_shows_the_errors_instead_of_everything(
+    client: Any, admin_user: Any
+) -> None:
+    client.force_login(admin_user)
+
+    response = client.get(reverse("audit:export", args=["csv"]), {"actor": "nobody-by-this-name"})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse(LIST) + "?actor=nobody-by-this-name"
+
+
 @pytest.mark.parametrize(
     "persona",
     ["secretariat", "executive", "officer", "agency_head", "owner", "county_secretary", "expert"],
