@@ -8,6 +8,10 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tashil.accounts import services
 from tashil.accounts.models import AccountEvent, RoleAssignment, User
@@ -152,3 +156,31 @@ class AccountEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class DeviceRemovalOnly(admin.ModelAdmin):
+    """Two-factor devices are set up by their user, on the profile page. An administrator only
+    removes a lost phone's devices, which turns two-factor login off through the service, so
+    that the account's log says who did it."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        services.two_factor_disable(actor=request.user, user=obj.user)  # type: ignore[arg-type]
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for user in User.objects.filter(pk__in=queryset.values("user")):
+            services.two_factor_disable(actor=request.user, user=user)  # type: ignore[arg-type]
+
+
+# django-otp registers its own admins first (its apps come before ours in INSTALLED_APPS).
+for _model, _otp_admin in ((TOTPDevice, TOTPDeviceAdmin), (StaticDevice, StaticDeviceAdmin)):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(
+        _model, type(f"Tashil{_otp_admin.__name__}", (DeviceRemovalOnly, _otp_admin), {})
+    )

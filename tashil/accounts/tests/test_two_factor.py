@@ -338,3 +338,24 @@ def test_the_profile_says_whether_two_factor_login_is_on(client, secretariat):
     client.post(SETUP, {"token": code_of(TOTPDevice.objects.get(user=secretariat))})
 
     assert "Two-factor login is on." in client.get(reverse("accounts:profile")).content.decode()
+
+
+def test_an_administrator_removing_a_lost_phone_in_the_admin_turns_it_off_with_an_event(
+    client, secretariat
+):
+    from tashil.factories import UserFactory
+
+    device, _codes = turn_on(secretariat)
+    root = UserFactory(username="root", is_superuser=True, is_staff=True)
+    client.force_login(root)
+    change = reverse("admin:otp_totp_totpdevice_change", args=[device.pk])
+    delete = reverse("admin:otp_totp_totpdevice_delete", args=[device.pk])
+
+    assert client.post(change, {"name": "x", "key": "00"}).status_code == 403
+    response = client.post(delete, {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=secretariat).exists()
+    assert not StaticDevice.objects.filter(user=secretariat).exists()
+    event = AccountEvent.objects.get(user=secretariat, kind="two_factor_disabled")
+    assert event.actor == root
