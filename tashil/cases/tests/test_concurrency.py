@@ -18,6 +18,7 @@ from tashil.core.tests.concurrency import (
     error_codes,
     one_winner,
     race,
+    race_along,
 )
 from tashil.notifications.models import Notification
 
@@ -199,24 +200,16 @@ def test_eight_workers_pushing_a_case_along_its_way_make_every_move_exactly_once
     as a gap or a repeat in the timeline."""
     case = case_in(S.SUBMITTED)
     people = {"secretariat": secretariat, "owner": owner}
-    following = {source: (to, who) for source, to, who in WALK}
 
-    def walker() -> int:
-        made = 0
-        for _attempt in range(4 * len(WALK)):
-            current = _fresh(case)
-            if current.status not in following:
-                return made
-            to, who = following[current.status]
-            try:
-                case_move(actor=people[who], case=current, to=to, reason=REASON)
-                made += 1
-            except CaseError as error:
-                if error.code not in {"conflict", "invalid_transition"}:
-                    raise
-        return made
-
-    results = race(*([walker] * WORKERS))
+    results = race_along(
+        WALK,
+        read=lambda: _fresh(case),
+        state_of=lambda current: current.status,
+        move=lambda current, to, who: case_move(
+            actor=people[who], case=current, to=to, reason=REASON
+        ),
+        retried=CaseError,
+    )
 
     assert [kind for kind, _value in results] == ["ok"] * WORKERS, results
     assert sum(value for _kind, value in results) == len(WALK)

@@ -46,6 +46,38 @@ def race(*attempts: Callable[[], Any]) -> list[Outcome]:
     return results
 
 
+def race_along(
+    walk: Sequence[tuple[str, str, str]],
+    *,
+    read: Callable[[], Any],
+    state_of: Callable[[Any], str],
+    move: Callable[[Any, str, str], Any],
+    retried: type[Exception],
+) -> list[Outcome]:
+    """WORKERS threads push one object along `walk` ((source, to, who) steps) together: each
+    reads the object, makes the next move from what it read, and reads again when someone was
+    faster (a `retried` error coded conflict or invalid_transition). Each returns how many
+    moves it made, so a lost or doubled move shows in the sum."""
+    following = {source: (to, who) for source, to, who in walk}
+
+    def walker() -> int:
+        made = 0
+        for _attempt in range(4 * len(walk)):
+            current = read()
+            if state_of(current) not in following:
+                return made
+            to, who = following[state_of(current)]
+            try:
+                move(current, to, who)
+                made += 1
+            except retried as error:
+                if getattr(error, "code", None) not in {"conflict", "invalid_transition"}:
+                    raise
+        return made
+
+    return race(*([walker] * WORKERS))
+
+
 def winners(results: Sequence[Outcome]) -> list[int]:
     """The indexes of the attempts that succeeded."""
     return [index for index, (kind, _value) in enumerate(results) if kind == "ok"]

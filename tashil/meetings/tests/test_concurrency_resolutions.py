@@ -19,6 +19,7 @@ from tashil.core.tests.concurrency import (
     error_codes,
     one_winner,
     race,
+    race_along,
 )
 from tashil.meetings.models import AgendaItem, ProgressReport, ReportKind, Resolution
 from tashil.meetings.services import MeetingError, resolution_move, resolution_object
@@ -139,24 +140,16 @@ def test_eight_workers_pushing_a_resolution_to_executed_make_every_move_exactly_
     faster: the timeline holds each move once and the case is resolved once."""
     resolution = resolution_in(R.NOTIFIED)
     people = {"officer": officer, "secretariat": secretariat}
-    following = {source: (to, who) for source, to, who in WALK}
 
-    def walker() -> int:
-        made = 0
-        for _attempt in range(4 * len(WALK)):
-            current = _fresh(resolution)
-            if current.state not in following:
-                return made
-            to, who = following[current.state]
-            try:
-                resolution_move(actor=people[who], resolution=current, to=to, reason=REASON)
-                made += 1
-            except MeetingError as error:
-                if error.code not in {"conflict", "invalid_transition"}:
-                    raise
-        return made
-
-    results = race(*([walker] * WORKERS))
+    results = race_along(
+        WALK,
+        read=lambda: _fresh(resolution),
+        state_of=lambda current: current.state,
+        move=lambda current, to, who: resolution_move(
+            actor=people[who], resolution=current, to=to, reason=REASON
+        ),
+        retried=MeetingError,
+    )
 
     assert [kind for kind, _value in results] == ["ok"] * WORKERS, results
     assert sum(value for _kind, value in results) == len(WALK)
